@@ -1,0 +1,81 @@
+# pvm: a small userspace VMM for pseries guests on KVM-HV.
+#
+#   make              build ./pvm (cross-compiled, static, unless on ppc64le)
+#   make unit         build and run the host unit tests (native)
+#   make check        unit tests + lab tests in the emulated LPAR
+#
+# Cross builds use a sysroot of Debian ppc64el -dev packages made by
+# scripts/deps.sh under $(PVM_CACHE).
+
+PVM_CACHE ?= /var/cache/pvm
+HOST_ARCH := $(shell uname -m)
+ifeq ($(HOST_ARCH),ppc64le)
+CROSS_COMPILE ?=
+else
+CROSS_COMPILE ?= powerpc64le-linux-gnu-
+endif
+SYSROOT ?= $(if $(CROSS_COMPILE),$(PVM_CACHE)/sysroot)
+
+CC := $(CROSS_COMPILE)gcc
+HOSTCC ?= gcc
+WARN := -Wall -Wextra -Werror -Wno-missing-field-initializers
+CFLAGS ?= -O2 -g
+CFLAGS += $(WARN) -std=gnu11 -D_GNU_SOURCE -Iinclude -MMD -MP
+ifneq ($(SYSROOT),)
+CFLAGS += -isystem $(SYSROOT)/usr/include
+LDFLAGS += -L$(SYSROOT)/usr/lib/powerpc64le-linux-gnu
+endif
+LDFLAGS += -static
+LIBS := -lfdt -lpthread
+
+# Everything but the KVM accelerator builds and unit-tests natively on x86.
+CORE_SRCS := vmm/log.c vmm/guest-mem.c vmm/loader.c vmm/vm.c vmm/vcpu.c vmm/util.c \
+	papr/hcall.c papr/rtas.c papr/cpu.c papr/mmu.c papr/power.c papr/sysparm.c \
+	papr/pvm.c devices/vty.c fdt/fdt.c
+PVM_SRCS := $(CORE_SRCS) vmm/kvm.c vmm/term.c vmm/builtin-run.c vmm/main.c
+
+BUILD := build
+PVM_OBJS := $(PVM_SRCS:%.c=$(BUILD)/target/%.o)
+
+all: pvm
+
+pvm: $(PVM_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/target/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+# ---- host unit tests (kselftest harness) ----
+HARNESS_DIR ?= $(PVM_CACHE)/kselftest
+HOST_CFLAGS := -O1 -g $(WARN) -Wno-unused-parameter -std=gnu11 -D_GNU_SOURCE \
+	-Iinclude -Itests -I$(HARNESS_DIR) -MMD -MP
+TEST_SRCS := $(wildcard tests/test-*.c)
+TEST_BINS := $(TEST_SRCS:tests/%.c=$(BUILD)/host/tests/%)
+HOST_CORE_OBJS := $(CORE_SRCS:%.c=$(BUILD)/host/%.o) $(BUILD)/host/tests/fake-accel.o
+
+$(BUILD)/host/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) -c -o $@ $<
+
+$(BUILD)/host/tests/test-%: tests/test-%.c $(HOST_CORE_OBJS)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_CORE_OBJS) -lfdt -lpthread
+
+unit-build: $(TEST_BINS)
+
+unit: unit-build
+	@scripts/run-unit.sh $(TEST_BINS)
+
+lab-check: pvm
+	scripts/lab-smoke.sh
+
+check:
+	@scripts/test.sh
+
+clean:
+	rm -rf $(BUILD) pvm
+
+.PHONY: all unit unit-build lab-check check clean
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The PAPR virtual terminal (hvterm1): H_PUT_TERM_CHAR writes guest output to
+ * pvm's stdout, H_GET_TERM_CHAR hands out what the event loop read from stdin.
+ * Up to 16 bytes travel in two registers, first byte in the MSB.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "pvm/hcall.h"
+#include "pvm/vm.h"
+#include "pvm/vty.h"
+
+#define VTY_MAX_CHARS 16
+#define VTY_INBUF 4096
+
+struct vty {
+	int out_fd;
+	pthread_mutex_t lock;
+	u8 in[VTY_INBUF];
+	size_t head, count;
+};
+
+void vty__output(struct vty *vty, const u8 *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(vty->out_fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;	/* stdout gone: drop output, keep the guest running */
+		buf += n;
+		len -= n;
+	}
+}
+
+size_t vty__input_room(struct vty *vty)
+{
+	size_t room;
+
+	pthread_mutex_lock(&vty->lock);
+	room = VTY_INBUF - vty->count;
+	pthread_mutex_unlock(&vty->lock);
+	return room;
+}
+
+size_t vty__input(struct vty *vty, const u8 *buf, size_t len)
+{
+	size_t i;
+
+	pthread_mutex_lock(&vty->lock);
+	for (i = 0; i < len && vty->count < VTY_INBUF; i++, vty->count++)
+		vty->in[(vty->head + vty->count) % VTY_INBUF] = buf[i];
+	pthread_mutex_unlock(&vty->lock);
+	return i;
+}
+
+static s64 h_put_term_char(struct hcall_ctx *c)
+{
+	struct vty *vty = c->vm->vty;
+	u64 len = c->args[1];
+	u8 buf[VTY_MAX_CHARS];
+	unsigned int i;
+
+	if (c->args[0] != VTY_REG)
+		return H_PARAMETER;
+	if (len > VTY_MAX_CHARS)
+		return H_PARAMETER;
+	for (i = 0; i < len; i++)
+		buf[i] = c->args[2 + i / 8] >> (56 - 8 * (i % 8));
+	vty__output(vty, buf, len);
+	return H_SUCCESS;
+}
+
+static s64 h_get_term_char(struct hcall_ctx *c)
+{
+	struct vty *vty = c->vm->vty;
+	u64 words[2] = { 0, 0 };
+	size_t i, n;
+
+	if (c->args[0] != VTY_REG)
+		return H_PARAMETER;
+	pthread_mutex_lock(&vty->lock);
+	n = MIN(vty->count, (size_t)VTY_MAX_CHARS);
+	for (i = 0; i < n; i++) {
+		words[i / 8] |= (u64)vty->in[vty->head] << (56 - 8 * (i % 8));
+		vty->head = (vty->head + 1) % VTY_INBUF;
+	}
+	vty->count -= n;
+	pthread_mutex_unlock(&vty->lock);
+	c->args[0] = n;
+	c->args[1] = words[0];
+	c->args[2] = words[1];
+	return H_SUCCESS;
+}
+
+int vty__init(struct vm *vm, int out_fd)
+{
+	struct vty *vty = calloc(1, sizeof(*vty));
+	int ret;
+
+	if (!vty)
+		return -ENOMEM;
+	vty->out_fd = out_fd;
+	pthread_mutex_init(&vty->lock, NULL);
+	vm->vty = vty;
+	ret = hcall__register(vm, H_PUT_TERM_CHAR, h_put_term_char);
+	if (!ret)
+		ret = hcall__register(vm, H_GET_TERM_CHAR, h_get_term_char);
+	return ret;
+}
+
+void vty__exit(struct vm *vm)
+{
+	free(vm->vty);
+	vm->vty = NULL;
+}

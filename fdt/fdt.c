@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The guest device tree for a radix pseries LE guest booted without
+ * firmware: what prom_init and SLOF would otherwise have produced.
+ * Facts and kernel references: ../shared/spec/boot-devicetree-kvm-drc.md §1.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <libfdt.h>
+
+#include "pvm/accel.h"
+#include "pvm/fdt.h"
+#include "pvm/hcall.h"
+#include "pvm/log.h"
+#include "pvm/rtas.h"
+#include "pvm/vm.h"
+#include "pvm/vty.h"
+
+/* Option vector 5 bytes we set: byte 24 "radix only", byte 26 GTSE. */
+#define OV5_LEN 27
+#define OV5_MMU_BYTE 24
+#define OV5_MMU_RADIX 0x40
+#define OV5_RADIX_BYTE 26
+#define OV5_RADIX_GTSE 0x40
+
+#define CACHE_LINE 128
+
+#define TRY(x)                      \
+	do {                        \
+		int __r = (x);      \
+		if (__r < 0)        \
+			return __r; \
+	} while (0)
+
+static int prop_u64_pair(void *fdt, const char *name, u64 a, u64 b)
+{
+	u64 v[2] = { cpu_to_fdt64(a), cpu_to_fdt64(b) };
+
+	return fdt_property(fdt, name, v, sizeof(v));
+}
+
+static const char *cpu_model(u32 logical_pvr)
+{
+	switch (logical_pvr) {
+	case 0x0f000006:
+		return "PowerPC,POWER10";
+	case 0x0f000007:
+		return "PowerPC,POWER11";
+	default:
+		return "PowerPC,POWER9";
+	}
+}
+
+static int fdt_chosen(struct vm *vm, void *fdt)
+{
+	u8 ov5[OV5_LEN] = { 0 };
+	char path[64];
+
+	TRY(fdt_begin_node(fdt, "chosen"));
+	if (vm->cfg.params)
+		TRY(fdt_property_string(fdt, "bootargs", vm->cfg.params));
+	if (vm->initrd_end > vm->initrd_start) {
+		TRY(fdt_property_u64(fdt, "linux,initrd-start", vm->initrd_start));
+		TRY(fdt_property_u64(fdt, "linux,initrd-end", vm->initrd_end));
+	}
+	snprintf(path, sizeof(path), "/vdevice/vty@%x", VTY_REG);
+	TRY(fdt_property_string(fdt, "stdout-path", path));
+	TRY(fdt_property_string(fdt, "linux,stdout-path", path));
+	/* Without CAS, this is how the kernel learns it must use radix. */
+	ov5[0] = OV5_LEN - 2;
+	ov5[OV5_MMU_BYTE] = OV5_MMU_RADIX;
+	ov5[OV5_RADIX_BYTE] = OV5_RADIX_GTSE;
+	TRY(fdt_property(fdt, "ibm,architecture-vec-5", ov5, sizeof(ov5)));
+	return fdt_end_node(fdt);
+}
+
+static int fdt_rtas(struct vm *vm, void *fdt)
+{
+	char hypertas[512];
+	size_t n;
+	u32 tok;
+
+	TRY(fdt_begin_node(fdt, "rtas"));
+	TRY(fdt_property_u32(fdt, "linux,rtas-base", vm->rtas_base));
+	TRY(fdt_property_u32(fdt, "linux,rtas-entry", vm->rtas_base));
+	TRY(fdt_property_u32(fdt, "rtas-size", vm->rtas_size));
+	n = hcall__hypertas(vm, hypertas, sizeof(hypertas));
+	TRY(fdt_property(fdt, "ibm,hypertas-functions", hypertas, n));
+	TRY(fdt_property_u32(fdt, "rtas-error-log-max", 2048));
+	TRY(fdt_property_u32(fdt, "rtas-event-scan-rate", 1));
+	/* Lets a panicking kernel tell us through ibm,os-term. */
+	TRY(fdt_property(fdt, "ibm,extended-os-term", NULL, 0));
+	for (tok = RTAS_TOKEN_BASE + 1; tok < RTAS_TOKEN_END; tok++)
+		if (rtas__has(vm, tok))
+			TRY(fdt_property_u32(fdt, rtas__def(tok)->name, tok));
+	return fdt_end_node(fdt);
+}
+
+static int fdt_cpus(struct vm *vm, void *fdt)
+{
+	unsigned int threads = vm->cfg.threads, core, t;
+	u32 servers[8];
+	char name[64];
+
+	TRY(fdt_begin_node(fdt, "cpus"));
+	TRY(fdt_property_u32(fdt, "#address-cells", 1));
+	TRY(fdt_property_u32(fdt, "#size-cells", 0));
+	for (core = 0; core < vm->cfg.nr_cpus; core++) {
+		u32 id = core * threads;
+
+		snprintf(name, sizeof(name), "%s@%x", cpu_model(vm->logical_pvr), id);
+		TRY(fdt_begin_node(fdt, name));
+		TRY(fdt_property_string(fdt, "device_type", "cpu"));
+		TRY(fdt_property_u32(fdt, "reg", id));
+		for (t = 0; t < threads; t++)
+			servers[t] = cpu_to_fdt32(id + t);
+		TRY(fdt_property(fdt, "ibm,ppc-interrupt-server#s", servers, 4 * threads));
+		TRY(fdt_property_u32(fdt, "timebase-frequency", vm->timebase_freq));
+		TRY(fdt_property_u32(fdt, "clock-frequency", 1000000000));
+		if (vm->logical_pvr)
+			TRY(fdt_property_u32(fdt, "cpu-version", vm->logical_pvr));
+		if (vm->nr_radix_ap) {
+			u32 ap[ARRAY_SIZE(vm->radix_ap)];
+			unsigned int i;
+
+			for (i = 0; i < vm->nr_radix_ap; i++)
+				ap[i] = cpu_to_fdt32(vm->radix_ap[i]);
+			TRY(fdt_property(fdt, "ibm,processor-radix-AP-encodings", ap,
+					 4 * vm->nr_radix_ap));
+		}
+		TRY(fdt_property_u32(fdt, "d-cache-block-size", CACHE_LINE));
+		TRY(fdt_property_u32(fdt, "i-cache-block-size", CACHE_LINE));
+		TRY(fdt_property_u32(fdt, "d-cache-line-size", CACHE_LINE));
+		TRY(fdt_property_u32(fdt, "i-cache-line-size", CACHE_LINE));
+		TRY(fdt_property_u32(fdt, "ibm,vmx", 2));
+		TRY(fdt_property_u32(fdt, "ibm,dfp", 1));
+		TRY(fdt_property_u32(fdt, "ibm,purr", 1));
+		TRY(fdt_property_u32(fdt, "ibm,spurr", 1));
+		TRY(fdt_property(fdt, "64-bit", NULL, 0));
+		TRY(fdt_property_string(fdt, "status", "okay"));
+		TRY(fdt_end_node(fdt));
+	}
+	return fdt_end_node(fdt);
+}
+
+static int fdt_vdevice(void *fdt)
+{
+	char name[32];
+
+	TRY(fdt_begin_node(fdt, "vdevice"));
+	TRY(fdt_property_string(fdt, "device_type", "vdevice"));
+	TRY(fdt_property_string(fdt, "compatible", "IBM,vdevice"));
+	TRY(fdt_property_u32(fdt, "#address-cells", 1));
+	TRY(fdt_property_u32(fdt, "#size-cells", 0));
+	TRY(fdt_property_u32(fdt, "#interrupt-cells", 2));
+	TRY(fdt_property(fdt, "interrupt-controller", NULL, 0));
+
+	snprintf(name, sizeof(name), "vty@%x", VTY_REG);
+	TRY(fdt_begin_node(fdt, name));
+	TRY(fdt_property_string(fdt, "name", "vty"));
+	TRY(fdt_property_string(fdt, "device_type", "serial"));
+	TRY(fdt_property_string(fdt, "compatible", "hvterm1"));
+	TRY(fdt_property_u32(fdt, "reg", VTY_REG));
+	TRY(fdt_end_node(fdt));
+	return fdt_end_node(fdt);
+}
+
+static int fdt_xics(struct vm *vm, void *fdt)
+{
+	u32 range[2] = { 0, cpu_to_fdt32(vm->cfg.nr_cpus * vm->cfg.threads) };
+
+	TRY(fdt_begin_node(fdt, "interrupt-controller"));
+	TRY(fdt_property_string(fdt, "device_type",
+				"PowerPC-External-Interrupt-Presentation"));
+	TRY(fdt_property_string(fdt, "compatible", "IBM,ppc-xicp"));
+	TRY(fdt_property(fdt, "interrupt-controller", NULL, 0));
+	TRY(fdt_property_u32(fdt, "#interrupt-cells", 2));
+	TRY(fdt_property_u32(fdt, "#address-cells", 0));
+	TRY(fdt_property(fdt, "ibm,interrupt-server-ranges", range, sizeof(range)));
+	TRY(fdt_property_u32(fdt, "phandle", FDT_PHANDLE_XICS));
+	return fdt_end_node(fdt);
+}
+
+static int fdt_build(struct vm *vm, void *fdt, u32 size)
+{
+	bool xics = accel__has_cap(vm, ACCEL_CAP_XICS);
+
+	TRY(fdt_create(fdt, size));
+	TRY(fdt_add_reservemap_entry(fdt, vm->rtas_base, vm->rtas_size));
+	TRY(fdt_finish_reservemap(fdt));
+
+	TRY(fdt_begin_node(fdt, ""));
+	TRY(fdt_property_string(fdt, "device_type", "chrp"));
+	TRY(fdt_property_string(fdt, "model", "pvm,pseries"));
+	TRY(fdt_property_string(fdt, "compatible", "pvm,pseries"));
+	TRY(fdt_property_u32(fdt, "#address-cells", 2));
+	TRY(fdt_property_u32(fdt, "#size-cells", 2));
+	if (xics)
+		TRY(fdt_property_u32(fdt, "interrupt-parent", FDT_PHANDLE_XICS));
+
+	TRY(fdt_begin_node(fdt, "memory@0"));
+	TRY(fdt_property_string(fdt, "device_type", "memory"));
+	TRY(prop_u64_pair(fdt, "reg", 0, vm->cfg.ram_size));
+	TRY(fdt_end_node(fdt));
+
+	TRY(fdt_chosen(vm, fdt));
+	TRY(fdt_rtas(vm, fdt));
+	TRY(fdt_cpus(vm, fdt));
+	TRY(fdt_vdevice(fdt));
+	if (xics)
+		TRY(fdt_xics(vm, fdt));
+
+	/* What QEMU publishes under KVM: lets the guest know its hypervisor. */
+	TRY(fdt_begin_node(fdt, "hypervisor"));
+	TRY(fdt_property_string(fdt, "compatible", "linux,kvm"));
+	TRY(fdt_end_node(fdt));
+
+	TRY(fdt_end_node(fdt));
+	TRY(fdt_finish(fdt));
+	/* The kernel finds its boot CPU by this header field. */
+	fdt_set_boot_cpuid_phys(fdt, 0);
+	return 0;
+}
+
+int fdt__build(struct vm *vm, void *buf, u32 size)
+{
+	int ret;
+
+	if (vm->cfg.threads > 8 || !vm->cfg.threads)
+		return -EINVAL;
+	ret = fdt_build(vm, buf, size);
+	if (ret == -FDT_ERR_NOSPACE)
+		return -ENOSPC;
+	if (ret < 0) {
+		pr_err("building the device tree failed: %s", fdt_strerror(ret));
+		return -EINVAL;
+	}
+	return 0;
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PVM_ACCEL_H
+#define PVM_ACCEL_H
+
+/*
+ * The accelerator boundary. Everything above it (papr/, fdt/, devices/)
+ * only calls these functions; vmm/kvm.c implements them with KVM ioctls on
+ * a POWER host and tests/fake-accel.c implements them for host unit tests.
+ */
+#include "pvm/types.h"
+
+struct vm;
+struct vcpu;
+
+enum accel_cap {
+	ACCEL_CAP_AIL_MODE_3,	/* LPCR[AIL]=3 may be set for the guest */
+	ACCEL_CAP_XICS,		/* in-kernel XICS is present */
+};
+
+bool accel__has_cap(struct vm *vm, enum accel_cap cap);
+/* Change LPCR bits (only ILE, AIL, LD) on every vCPU, present and future. */
+int accel__set_lpcr(struct vm *vm, u64 mask, u64 bits);
+int accel__configure_mmu(struct vm *vm, bool radix, bool gtse, u64 process_table);
+int accel__get_cpu_char(struct vm *vm, u64 *character, u64 *behaviour);
+/* Make a vCPU leave KVM_RUN soon (stop-self, VM shutdown). */
+void accel__kick(struct vcpu *v);
+
+#endif

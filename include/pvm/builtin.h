@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PVM_BUILTIN_H
+#define PVM_BUILTIN_H
+
+#include "pvm/types.h"
+
+/* One file per CLI verb (vmm/builtin-*.c). */
+int cmd_run(int argc, char **argv);
+
+/* "512M", "2G", "1024" (MiB); returns -EINVAL on garbage or overflow. */
+int parse_size(const char *s, u64 *out);
+
+#endif

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PVM_GUEST_MEM_H
+#define PVM_GUEST_MEM_H
+
+#include "pvm/types.h"
+
+#define GMEM_MAX_REGIONS 64
+
+struct gmem_region {
+	u64 gpa;
+	u64 size;
+	u8 *hva;
+};
+
+/*
+ * Guest physical memory as seen by pvm. Every access to guest memory from
+ * devices, hcalls and RTAS goes through gmem__ptr(), which refuses any range
+ * not wholly inside one region: a hostile guest cannot make pvm touch memory
+ * outside what it owns.
+ */
+struct guest_mem {
+	struct gmem_region r[GMEM_MAX_REGIONS];
+	unsigned int nr;
+};
+
+int gmem__add(struct guest_mem *gm, u64 gpa, u64 size, void *hva);
+int gmem__remove(struct guest_mem *gm, u64 gpa);
+void *gmem__ptr(const struct guest_mem *gm, u64 gpa, u64 len);
+int gmem__read(const struct guest_mem *gm, u64 gpa, void *dst, u64 len);
+int gmem__write(const struct guest_mem *gm, u64 gpa, const void *src, u64 len);
+int gmem__read_be32(const struct guest_mem *gm, u64 gpa, u32 *val);
+int gmem__write_be32(const struct guest_mem *gm, u64 gpa, u32 val);
+u64 gmem__ram_top(const struct guest_mem *gm);
+
+#endif

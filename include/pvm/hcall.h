@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PVM_HCALL_H
+#define PVM_HCALL_H
+
+#include "pvm/papr.h"
+#include "pvm/types.h"
+
+struct vm;
+struct vcpu;
+
+#define HCALL_NR_ARGS 9
+
+/*
+ * One hcall as KVM hands it over: nr = r3, args[i] = r(4+i). Outputs go back
+ * into args[] (KVM copies them to r4..r12); arguments a handler leaves alone
+ * reach the guest unchanged.
+ */
+struct hcall_ctx {
+	struct vm *vm;
+	struct vcpu *vcpu;
+	u64 nr;
+	u64 *args;
+};
+
+typedef s64 (*hcall_fn)(struct hcall_ctx *c);
+
+int hcall__init(struct vm *vm);
+void hcall__exit(struct vm *vm);
+int hcall__register(struct vm *vm, u64 nr, hcall_fn fn);
+s64 hcall__dispatch(struct vm *vm, struct vcpu *vcpu, u64 nr, u64 *args);
+
+/* NUL-separated ibm,hypertas-functions list for this VM; returns its length. */
+size_t hcall__hypertas(struct vm *vm, char *buf, size_t size);
+
+/* Registration of each module's calls, gated on what this VM has. */
+int papr__init(struct vm *vm);
+int papr_cpu__init(struct vm *vm);
+int papr_mmu__init(struct vm *vm);
+int papr_power__init(struct vm *vm);
+int papr_sysparm__init(struct vm *vm);
+int papr_pvm__init(struct vm *vm);
+
+#endif

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PVM_PAPR_H
+#define PVM_PAPR_H
+
+/* PAPR hcall numbers and status codes (values as in the kernel's hvcall.h). */
+
+#define H_SUCCESS 0
+#define H_BUSY 1
+#define H_CLOSED 2
+#define H_NOT_AVAILABLE 3
+#define H_HARDWARE -1
+#define H_FUNCTION -2
+#define H_PRIVILEGE -3
+#define H_PARAMETER -4
+#define H_RESOURCE -16
+#define H_P2 -55
+#define H_P3 -56
+#define H_P4 -57
+#define H_P5 -58
+#define H_UNSUPPORTED_FLAG -256
+
+#define H_GET_TERM_CHAR 0x54
+#define H_PUT_TERM_CHAR 0x58
+#define H_GET_CPU_CHARACTERISTICS 0x1c8
+#define H_SET_MODE 0x31c
+#define H_REGISTER_PROC_TBL 0x37c
+#define MAX_HCALL_OPCODE 0x494
+
+#define H_RTAS 0xf000
+/* pvm-private hcalls (platform range, never enabled in-kernel) */
+#define H_PVM_BASE 0xf080
+#define H_PVM_LAST 0xf0ff
+#define KVMPPC_HCALL_BASE 0xf000
+#define KVMPPC_HCALL_END 0xf0ff
+
+/* H_SET_MODE resources */
+#define H_SET_MODE_RESOURCE_SET_CIABR 1
+#define H_SET_MODE_RESOURCE_SET_DAWR0 2
+#define H_SET_MODE_RESOURCE_ADDR_TRANS_MODE 3
+#define H_SET_MODE_RESOURCE_LE 4
+#define H_SET_MODE_RESOURCE_SET_DAWR1 5
+
+/* H_REGISTER_PROC_TBL flags */
+#define PROC_TABLE_OP_MASK 0x18
+#define PROC_TABLE_DEREG 0x10
+#define PROC_TABLE_NEW 0x18
+#define PROC_TABLE_TYPE_MASK 0x06
+#define PROC_TABLE_HPT_SLB 0x00
+#define PROC_TABLE_HPT_PT 0x02
+#define PROC_TABLE_RADIX 0x04
+#define PROC_TABLE_GTSE 0x01
+
+/* LPCR bits the guest may ask us to change (ISA 3.0 numbering). */
+#define LPCR_ILE 0x02000000ULL
+#define LPCR_AIL 0x01800000ULL
+#define LPCR_AIL_3 0x01800000ULL
+#define LPCR_LD 0x00020000ULL
+
+#define PATB_GR (1ULL << 63)
+
+/* RTAS status codes */
+#define RTAS_OUT_SUCCESS 0
+#define RTAS_OUT_NO_ERRORS_FOUND 1
+#define RTAS_OUT_HW_ERROR -1
+#define RTAS_OUT_BUSY -2
+#define RTAS_OUT_PARAM_ERROR -3
+#define RTAS_OUT_NOT_SUPPORTED -3
+#define RTAS_OUT_NOT_AUTHORIZED -9002
+#define RTAS_OUT_SYSPARM_PARAM_ERROR -9999
+
+#endif

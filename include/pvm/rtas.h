@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PVM_RTAS_H
+#define PVM_RTAS_H
+
+#include "pvm/papr.h"
+#include "pvm/types.h"
+
+struct vm;
+struct vcpu;
+
+/*
+ * RTAS tokens are fixed: the same number means the same call in every pvm
+ * guest and every pvm version, so guest tests and logs can name them.
+ * New calls are appended; never renumber.
+ */
+enum rtas_token {
+	RTAS_TOKEN_BASE = 0x2000,
+	RTAS_DISPLAY_CHARACTER = 0x2001,
+	RTAS_GET_TIME_OF_DAY = 0x2002,
+	RTAS_SET_TIME_OF_DAY = 0x2003,
+	RTAS_POWER_OFF = 0x2004,
+	RTAS_SYSTEM_REBOOT = 0x2005,
+	RTAS_QUERY_CPU_STOPPED_STATE = 0x2006,
+	RTAS_START_CPU = 0x2007,
+	RTAS_STOP_SELF = 0x2008,
+	RTAS_IBM_GET_SYSTEM_PARAMETER = 0x2009,
+	RTAS_IBM_SET_SYSTEM_PARAMETER = 0x200a,
+	RTAS_IBM_SET_XIVE = 0x200b,
+	RTAS_IBM_GET_XIVE = 0x200c,
+	RTAS_IBM_INT_OFF = 0x200d,
+	RTAS_IBM_INT_ON = 0x200e,
+	RTAS_CHECK_EXCEPTION = 0x200f,
+	RTAS_EVENT_SCAN = 0x2010,
+	RTAS_IBM_OS_TERM = 0x2011,
+	RTAS_SET_INDICATOR = 0x2012,
+	RTAS_GET_SENSOR_STATE = 0x2013,
+	RTAS_IBM_CONFIGURE_CONNECTOR = 0x2014,
+	RTAS_IBM_NMI_REGISTER = 0x2015,
+	RTAS_IBM_NMI_INTERLOCK = 0x2016,
+	RTAS_IBM_SEND_HVPIPE_MSG = 0x2017,
+	RTAS_IBM_RECEIVE_HVPIPE_MSG = 0x2018,
+	RTAS_TOKEN_END,
+};
+
+#define RTAS_NR_TOKENS (RTAS_TOKEN_END - RTAS_TOKEN_BASE)
+/* struct rtas_args in the guest holds 16 words for args and rets together. */
+#define RTAS_MAX_WORDS 16
+
+/* The 20-byte stub at linux,rtas-base: turns an RTAS call into H_RTAS. */
+#define RTAS_STUB_SIZE 20
+
+struct rtas_call {
+	struct vm *vm;
+	struct vcpu *vcpu;
+	u32 token;
+	u32 nargs;
+	u32 nret;
+	u32 args[RTAS_MAX_WORDS];
+	u32 rets[RTAS_MAX_WORDS];
+};
+
+/* Sets c->rets[]; rets[0] is the RTAS status. */
+typedef void (*rtas_fn)(struct rtas_call *c);
+
+/* Fixed shape of each call: nargs in [nargs_min, nargs_max], nret >= nret_min. */
+struct rtas_def {
+	const char *name;
+	u8 nargs_min, nargs_max;
+	u8 nret_min;
+};
+
+const struct rtas_def *rtas__def(u32 token);
+int rtas__init(struct vm *vm);
+void rtas__exit(struct vm *vm);
+int rtas__register(struct vm *vm, u32 token, rtas_fn fn);
+/* A token serviced inside KVM (XICS): published in /rtas, never reaches us. */
+int rtas__register_kernel(struct vm *vm, u32 token);
+bool rtas__has(struct vm *vm, u32 token);
+s64 rtas__hcall(struct vm *vm, struct vcpu *vcpu, u64 args_gpa);
+void rtas__stub(u8 out[RTAS_STUB_SIZE]);
+
+#endif

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PVM_VCPU_H
+#define PVM_VCPU_H
+
+#include <pthread.h>
+
+#include "pvm/types.h"
+
+struct vm;
+
+enum vcpu_state {
+	VCPU_STOPPED,	/* parked: never started, or after stop-self */
+	VCPU_RUNNING,
+};
+
+struct vcpu {
+	struct vm *vm;
+	unsigned int id;	/* KVM vcpu id == XICS server number */
+	enum vcpu_state state;
+	bool start_pending;	/* start-cpu asked; the thread applies it */
+	u64 start_pc;
+	u64 start_r3;
+	pthread_t thread;
+	pthread_cond_t cond;	/* signalled on start and on VM stop */
+	void *accel;		/* accelerator-private state */
+};
+
+struct vcpu *vcpu__new(struct vm *vm, unsigned int id);
+void vcpu__free(struct vcpu *v);
+int vcpu__start(struct vcpu *v, u64 pc, u64 r3);
+void vcpu__stop_self(struct vcpu *v);
+bool vcpu__wait_start(struct vcpu *v, u64 *pc, u64 *r3);
+
+#endif

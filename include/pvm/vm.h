@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PVM_VM_H
+#define PVM_VM_H
+
+#include <pthread.h>
+
+#include "pvm/guest-mem.h"
+#include "pvm/types.h"
+#include "pvm/vcpu.h"
+
+#define PVM_MAX_VCPUS 256
+#define PVM_MIN_RAM (16 * SZ_1M)
+#define PVM_MAX_RAM (1ULL << 40)
+
+/* Where QEMU's pseries machine loads -kernel; payloads written for it run unchanged. */
+#define KERNEL_LOAD_ADDR 0x400000ULL
+/* FDT and RTAS live in the last MiB below this (RTAS runs 32-bit, real mode). */
+#define FW_AREA_LIMIT SZ_1G
+#define FW_AREA_SIZE SZ_1M
+#define RTAS_AREA_SIZE SZ_64K
+#define FDT_MAX_SIZE (FW_AREA_SIZE - RTAS_AREA_SIZE)
+
+/* How the guest ended; pvm's exit status follows from it (docs/exit-status). */
+enum vm_exit {
+	VM_EXIT_NONE = -1,
+	VM_EXIT_POWEROFF = 0,
+	VM_EXIT_PANIC = 1,
+	VM_EXIT_REBOOT = 2,
+	VM_EXIT_FAULT = 3,	/* a vCPU could not continue (KVM error) */
+	VM_EXIT_SIGNAL = 4,	/* the user stopped pvm (signal, Ctrl-a x) */
+	VM_EXIT_GUEST = 5,	/* H_PVM_EXIT: the guest chose the status */
+};
+
+/* pvm's own errors: distinct statuses so scripts can tell them apart. */
+enum pvm_status {
+	PVM_EXIT_USAGE = 64,	/* bad command line */
+	PVM_EXIT_BADIMAGE = 65,	/* kernel/initrd not usable (not ELF, malformed) */
+	PVM_EXIT_NOINPUT = 66,	/* kernel/initrd missing or unreadable */
+	PVM_EXIT_NOMEM = 67,	/* guest RAM too small or too large */
+	PVM_EXIT_NOKVM = 69,	/* /dev/kvm missing or unusable */
+	PVM_EXIT_KVMCAP = 70,	/* KVM lacks a capability pvm needs */
+	PVM_EXIT_INTERNAL = 71,	/* host error while setting up */
+};
+
+struct vm_config {
+	const char *name;
+	const char *kernel;
+	const char *initrd;
+	const char *params;
+	u64 ram_size;
+	unsigned int nr_cpus;
+	unsigned int threads;
+};
+
+struct hcall_table;
+struct rtas_table;
+struct vty;
+
+struct vm {
+	struct vm_config cfg;
+	struct guest_mem mem;
+
+	struct vcpu *vcpus[PVM_MAX_VCPUS];
+	unsigned int nr_vcpus;
+
+	struct hcall_table *hcalls;
+	struct rtas_table *rtas;
+	struct vty *vty;
+
+	/* Boot layout, filled by vm__load(). */
+	u64 entry;
+	u64 kernel_end;
+	u64 initrd_start, initrd_end;
+	u64 rtas_base, rtas_size;
+	u64 fdt_addr;
+
+	/* Platform facts the device tree publishes. */
+	u32 timebase_freq;
+	u32 logical_pvr;	/* 0x0f00000N: architected level, also ARCH_COMPAT */
+	u32 radix_ap[8];	/* ibm,processor-radix-AP-encodings */
+	unsigned int nr_radix_ap;
+
+	/* Guest clock: RTAS set-time-of-day moves this offset from host time. */
+	s64 rtc_offset_ns;
+
+	pthread_mutex_t lock;
+	int exit_efd;		/* eventfd: readable once the VM is exiting */
+	enum vm_exit exit_reason;
+	int guest_status;	/* with VM_EXIT_GUEST */
+
+	void *accel;
+};
+
+int vm__init(struct vm *vm, const struct vm_config *cfg);
+void vm__exit(struct vm *vm);
+struct vcpu *vm__find_vcpu(struct vm *vm, unsigned int server);
+/* Record how the guest ended (first reason wins) and stop every vCPU. */
+void vm__request_exit(struct vm *vm, enum vm_exit why);
+bool vm__exiting(struct vm *vm);
+int vm__load(struct vm *vm, const void *kernel, size_t klen,
+	     const void *initrd, size_t ilen);
+int vm__build_fdt(struct vm *vm);
+
+#endif

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PVM_VTY_H
+#define PVM_VTY_H
+
+#include "pvm/types.h"
+
+struct vm;
+struct vty;
+
+/* The vterm number the guest passes to the console hcalls (= /vdevice/vty reg). */
+#define VTY_REG 0x30000000
+
+int vty__init(struct vm *vm, int out_fd);
+void vty__exit(struct vm *vm);
+void vty__output(struct vty *vty, const u8 *buf, size_t len);
+/* Queue host input; returns how many bytes were taken (the rest must wait). */
+size_t vty__input(struct vty *vty, const u8 *buf, size_t len);
+size_t vty__input_room(struct vty *vty);
+
+#endif

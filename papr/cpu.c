@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0
+/* vCPU services: start-cpu, stop-self, query-cpu-stopped-state, H_SET_MODE,
+ * H_GET_CPU_CHARACTERISTICS. */
+#include <errno.h>
+
+#include "pvm/accel.h"
+#include "pvm/hcall.h"
+#include "pvm/log.h"
+#include "pvm/rtas.h"
+#include "pvm/vm.h"
+
+/* query-cpu-stopped-state answers */
+#define QCSS_STOPPED 0
+#define QCSS_RUNNING 2
+
+static void rtas_query_cpu_stopped_state(struct rtas_call *c)
+{
+	struct vcpu *v = vm__find_vcpu(c->vm, c->args[0]);
+
+	if (!v) {
+		c->rets[0] = (u32)RTAS_OUT_PARAM_ERROR;
+		return;
+	}
+	pthread_mutex_lock(&c->vm->lock);
+	c->rets[1] = (v->state == VCPU_STOPPED && !v->start_pending) ?
+			     QCSS_STOPPED : QCSS_RUNNING;
+	pthread_mutex_unlock(&c->vm->lock);
+	c->rets[0] = RTAS_OUT_SUCCESS;
+}
+
+static void rtas_start_cpu(struct rtas_call *c)
+{
+	struct vcpu *v = vm__find_vcpu(c->vm, c->args[0]);
+	int ret;
+
+	if (!v) {
+		c->rets[0] = (u32)RTAS_OUT_PARAM_ERROR;
+		return;
+	}
+	ret = vcpu__start(v, c->args[1], c->args[2]);
+	/* Starting a running CPU is a hardware error in PAPR terms. */
+	c->rets[0] = ret ? (u32)RTAS_OUT_HW_ERROR : RTAS_OUT_SUCCESS;
+}
+
+static void rtas_stop_self(struct rtas_call *c)
+{
+	vcpu__stop_self(c->vcpu);
+	c->rets[0] = RTAS_OUT_SUCCESS;
+}
+
+static s64 h_set_mode(struct hcall_ctx *c)
+{
+	u64 mflags = c->args[0], resource = c->args[1];
+
+	switch (resource) {
+	case H_SET_MODE_RESOURCE_LE:
+		if (c->args[2])
+			return H_P3;
+		if (c->args[3])
+			return H_P4;
+		if (mflags > 1)
+			return H_UNSUPPORTED_FLAG;
+		if (accel__set_lpcr(c->vm, LPCR_ILE, mflags ? LPCR_ILE : 0))
+			return H_HARDWARE;
+		return H_SUCCESS;
+	case H_SET_MODE_RESOURCE_ADDR_TRANS_MODE:
+		if (c->args[2])
+			return H_P3;
+		if (c->args[3])
+			return H_P4;
+		if (mflags == 1 || mflags == 2)
+			return H_UNSUPPORTED_FLAG;
+		if (mflags > 3)
+			return H_UNSUPPORTED_FLAG;
+		if (mflags == 3 && !accel__has_cap(c->vm, ACCEL_CAP_AIL_MODE_3))
+			return H_P2;
+		if (accel__set_lpcr(c->vm, LPCR_AIL, mflags ? LPCR_AIL_3 : 0))
+			return H_HARDWARE;
+		return H_SUCCESS;
+	default:
+		/* CIABR/DAWR are handled in KVM when it has them; others unknown. */
+		return H_P2;
+	}
+}
+
+static s64 h_get_cpu_characteristics(struct hcall_ctx *c)
+{
+	u64 character, behaviour;
+
+	if (accel__get_cpu_char(c->vm, &character, &behaviour))
+		return H_FUNCTION;
+	c->args[0] = character;
+	c->args[1] = behaviour;
+	return H_SUCCESS;
+}
+
+int papr_cpu__init(struct vm *vm)
+{
+	int ret = 0;
+
+	ret |= rtas__register(vm, RTAS_QUERY_CPU_STOPPED_STATE, rtas_query_cpu_stopped_state);
+	ret |= rtas__register(vm, RTAS_START_CPU, rtas_start_cpu);
+	ret |= rtas__register(vm, RTAS_STOP_SELF, rtas_stop_self);
+	ret |= hcall__register(vm, H_SET_MODE, h_set_mode);
+	ret |= hcall__register(vm, H_GET_CPU_CHARACTERISTICS, h_get_cpu_characteristics);
+	if (accel__has_cap(vm, ACCEL_CAP_XICS)) {
+		ret |= rtas__register_kernel(vm, RTAS_IBM_SET_XIVE);
+		ret |= rtas__register_kernel(vm, RTAS_IBM_GET_XIVE);
+		ret |= rtas__register_kernel(vm, RTAS_IBM_INT_OFF);
+		ret |= rtas__register_kernel(vm, RTAS_IBM_INT_ON);
+	}
+	return ret ? -EINVAL : 0;
+}

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-VM hcall table. PAPR hcalls are multiples of 4 up to
+ * MAX_HCALL_OPCODE; platform hcalls (H_RTAS and pvm's own) sit at
+ * 0xf000-0xf0ff. Anything else answers H_FUNCTION, logged once per number.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pvm/hcall.h"
+#include "pvm/log.h"
+#include "pvm/rtas.h"
+#include "pvm/vm.h"
+
+#define NR_PAPR (MAX_HCALL_OPCODE / 4 + 1)
+#define NR_PLATFORM (KVMPPC_HCALL_END - KVMPPC_HCALL_BASE + 1)
+
+struct hcall_table {
+	hcall_fn papr[NR_PAPR];
+	hcall_fn platform[NR_PLATFORM];
+	u8 warned_papr[NR_PAPR];
+	u8 warned_platform[NR_PLATFORM];
+	unsigned int warned_other;
+};
+
+static hcall_fn *slot(struct hcall_table *t, u64 nr, u8 **warned)
+{
+	if (nr <= MAX_HCALL_OPCODE && !(nr & 3)) {
+		*warned = &t->warned_papr[nr / 4];
+		return &t->papr[nr / 4];
+	}
+	if (nr >= KVMPPC_HCALL_BASE && nr <= KVMPPC_HCALL_END) {
+		*warned = &t->warned_platform[nr - KVMPPC_HCALL_BASE];
+		return &t->platform[nr - KVMPPC_HCALL_BASE];
+	}
+	*warned = NULL;
+	return NULL;
+}
+
+static s64 h_rtas(struct hcall_ctx *c)
+{
+	return rtas__hcall(c->vm, c->vcpu, c->args[0]);
+}
+
+int hcall__init(struct vm *vm)
+{
+	vm->hcalls = calloc(1, sizeof(*vm->hcalls));
+	if (!vm->hcalls)
+		return -ENOMEM;
+	return hcall__register(vm, H_RTAS, h_rtas);
+}
+
+void hcall__exit(struct vm *vm)
+{
+	free(vm->hcalls);
+	vm->hcalls = NULL;
+}
+
+int hcall__register(struct vm *vm, u64 nr, hcall_fn fn)
+{
+	u8 *warned;
+	hcall_fn *s = slot(vm->hcalls, nr, &warned);
+
+	if (!s)
+		return -EINVAL;
+	if (*s)
+		return -EEXIST;
+	*s = fn;
+	return 0;
+}
+
+s64 hcall__dispatch(struct vm *vm, struct vcpu *vcpu, u64 nr, u64 *args)
+{
+	struct hcall_ctx c = { .vm = vm, .vcpu = vcpu, .nr = nr, .args = args };
+	u8 *warned;
+	hcall_fn *s = slot(vm->hcalls, nr, &warned);
+
+	if (s && *s)
+		return (*s)(&c);
+
+	/* Log once per number so a guest looping on one cannot flood stderr. */
+	if (warned ? !*warned : vm->hcalls->warned_other < 16) {
+		if (warned)
+			*warned = 1;
+		else
+			vm->hcalls->warned_other++;
+		pr_info("unhandled hcall 0x%llx from vcpu %u: H_FUNCTION",
+			(unsigned long long)nr, vcpu ? vcpu->id : 0);
+	}
+	return H_FUNCTION;
+}
+
+size_t hcall__hypertas(struct vm *vm __unused, char *buf, size_t size)
+{
+	/*
+	 * hcall-set-mode is what an LE guest needs (it then asks for ILE through
+	 * H_SET_MODE); the rest describe services KVM or pvm provide.
+	 */
+	static const char *const funcs[] = {
+		"hcall-term", "hcall-interrupt", "hcall-vio", "hcall-splpar",
+		"hcall-set-mode", "hcall-sprg0", "hcall-join",
+	};
+	size_t n = 0;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(funcs); i++) {
+		size_t l = strlen(funcs[i]) + 1;
+
+		if (n + l > size)
+			break;
+		memcpy(buf + n, funcs[i], l);
+		n += l;
+	}
+	return n;
+}
+
+int papr__init(struct vm *vm)
+{
+	int ret;
+
+	ret = hcall__init(vm);
+	if (!ret)
+		ret = rtas__init(vm);
+	if (!ret)
+		ret = papr_cpu__init(vm);
+	if (!ret)
+		ret = papr_mmu__init(vm);
+	if (!ret)
+		ret = papr_power__init(vm);
+	if (!ret)
+		ret = papr_sysparm__init(vm);
+	if (!ret)
+		ret = papr_pvm__init(vm);
+	return ret;
+}

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Power, time and termination RTAS calls. */
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+#include "pvm/hcall.h"
+#include "pvm/log.h"
+#include "pvm/rtas.h"
+#include "pvm/vm.h"
+#include "pvm/vty.h"
+
+/* The longest os-term message we copy out of the guest. */
+#define OS_TERM_MAX 256
+
+static void rtas_power_off(struct rtas_call *c)
+{
+	pr_info("guest powered off");
+	vm__request_exit(c->vm, VM_EXIT_POWEROFF);
+	c->rets[0] = RTAS_OUT_SUCCESS;
+}
+
+static void rtas_system_reboot(struct rtas_call *c)
+{
+	pr_info("guest requested a reboot");
+	vm__request_exit(c->vm, VM_EXIT_REBOOT);
+	c->rets[0] = RTAS_OUT_SUCCESS;
+}
+
+static void rtas_os_term(struct rtas_call *c)
+{
+	char msg[OS_TERM_MAX + 1];
+	u64 gpa = c->args[0];
+	unsigned int i;
+
+	/* Byte by byte: the string may end right at the top of RAM. */
+	for (i = 0; i < OS_TERM_MAX; i++) {
+		if (gmem__read(&c->vm->mem, gpa + i, &msg[i], 1) || !msg[i])
+			break;
+		if (msg[i] < 0x20 || msg[i] > 0x7e)
+			msg[i] = '?';
+	}
+	msg[i] = '\0';
+	pr_err("guest terminated (ibm,os-term): %s", msg);
+	vm__request_exit(c->vm, VM_EXIT_PANIC);
+	c->rets[0] = RTAS_OUT_SUCCESS;
+}
+
+static void rtas_display_character(struct rtas_call *c)
+{
+	u8 ch = c->args[0] & 0xff;
+
+	if (c->vm->vty)
+		vty__output(c->vm->vty, &ch, 1);
+	c->rets[0] = RTAS_OUT_SUCCESS;
+}
+
+static s64 now_ns(struct vm *vm)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (s64)ts.tv_sec * 1000000000LL + ts.tv_nsec + vm->rtc_offset_ns;
+}
+
+static void rtas_get_time_of_day(struct rtas_call *c)
+{
+	s64 ns = now_ns(c->vm);
+	time_t secs = ns / 1000000000LL;
+	struct tm tm;
+
+	if (!gmtime_r(&secs, &tm)) {
+		c->rets[0] = (u32)RTAS_OUT_HW_ERROR;
+		return;
+	}
+	c->rets[0] = RTAS_OUT_SUCCESS;
+	c->rets[1] = tm.tm_year + 1900;
+	c->rets[2] = tm.tm_mon + 1;
+	c->rets[3] = tm.tm_mday;
+	c->rets[4] = tm.tm_hour;
+	c->rets[5] = tm.tm_min;
+	c->rets[6] = tm.tm_sec;
+	c->rets[7] = ns % 1000000000LL;
+}
+
+static void rtas_set_time_of_day(struct rtas_call *c)
+{
+	const u32 *a = c->args;
+	struct timespec ts;
+	struct tm tm = { 0 };
+	time_t t;
+
+	if (a[0] < 1970 || a[0] > 9999 || a[1] < 1 || a[1] > 12 || a[2] < 1 ||
+	    a[2] > 31 || a[3] > 23 || a[4] > 59 || a[5] > 60 || a[6] > 999999999) {
+		c->rets[0] = (u32)RTAS_OUT_PARAM_ERROR;
+		return;
+	}
+	tm.tm_year = a[0] - 1900;
+	tm.tm_mon = a[1] - 1;
+	tm.tm_mday = a[2];
+	tm.tm_hour = a[3];
+	tm.tm_min = a[4];
+	tm.tm_sec = a[5];
+	t = timegm(&tm);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	c->vm->rtc_offset_ns = ((s64)t - ts.tv_sec) * 1000000000LL +
+			       ((s64)a[6] - ts.tv_nsec);
+	c->rets[0] = RTAS_OUT_SUCCESS;
+}
+
+static void rtas_event_scan(struct rtas_call *c)
+{
+	/* Nothing to report: the guest's rtasd just keeps polling. */
+	c->rets[0] = RTAS_OUT_NO_ERRORS_FOUND;
+}
+
+int papr_power__init(struct vm *vm)
+{
+	int ret = 0;
+
+	ret |= rtas__register(vm, RTAS_POWER_OFF, rtas_power_off);
+	ret |= rtas__register(vm, RTAS_SYSTEM_REBOOT, rtas_system_reboot);
+	ret |= rtas__register(vm, RTAS_IBM_OS_TERM, rtas_os_term);
+	ret |= rtas__register(vm, RTAS_DISPLAY_CHARACTER, rtas_display_character);
+	ret |= rtas__register(vm, RTAS_GET_TIME_OF_DAY, rtas_get_time_of_day);
+	ret |= rtas__register(vm, RTAS_SET_TIME_OF_DAY, rtas_set_time_of_day);
+	ret |= rtas__register(vm, RTAS_EVENT_SCAN, rtas_event_scan);
+	return ret ? -EINVAL : 0;
+}

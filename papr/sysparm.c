@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0
+/* ibm,get-system-parameter / ibm,set-system-parameter. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "pvm/hcall.h"
+#include "pvm/rtas.h"
+#include "pvm/vm.h"
+
+#define SYSPARM_SPLPAR_CHARACTERISTICS 20
+#define SYSPARM_DIAGNOSTICS_RUN_MODE 42
+#define SYSPARM_UUID 48
+
+/* The guest's RTAS work area is 4 KiB; never touch more than that. */
+#define SYSPARM_BUF_MAX 4096
+
+/*
+ * Reply layout: a big-endian 16-bit length, then the data, cut to what fits
+ * in the caller's buffer.
+ */
+static int sysparm_reply(struct vm *vm, u64 gpa, u32 len, const void *data, u16 dlen)
+{
+	u8 *p;
+	u16 be = htobe16(dlen);
+
+	if (len < 2 || len > SYSPARM_BUF_MAX)
+		return RTAS_OUT_PARAM_ERROR;
+	p = gmem__ptr(&vm->mem, gpa, len);
+	if (!p)
+		return RTAS_OUT_PARAM_ERROR;
+	memcpy(p, &be, 2);
+	memcpy(p + 2, data, MIN((u32)dlen, len - 2));
+	return RTAS_OUT_SUCCESS;
+}
+
+static void rtas_get_system_parameter(struct rtas_call *c)
+{
+	struct vm *vm = c->vm;
+	char buf[256];
+	u8 zero[16] = { 0 };
+	int n;
+
+	switch (c->args[0]) {
+	case SYSPARM_SPLPAR_CHARACTERISTICS:
+		n = snprintf(buf, sizeof(buf),
+			     "MaxEntCap=%u,DesMem=%llu,DesProcs=%u,MaxPlatProcs=%u",
+			     vm->cfg.nr_cpus * 100,
+			     (unsigned long long)(vm->cfg.ram_size / SZ_1M),
+			     vm->cfg.nr_cpus, vm->cfg.nr_cpus * vm->cfg.threads);
+		c->rets[0] = (u32)sysparm_reply(vm, c->args[1], c->args[2], buf, n + 1);
+		return;
+	case SYSPARM_DIAGNOSTICS_RUN_MODE:
+		c->rets[0] = (u32)sysparm_reply(vm, c->args[1], c->args[2], zero, 1);
+		return;
+	case SYSPARM_UUID:
+		c->rets[0] = (u32)sysparm_reply(vm, c->args[1], c->args[2], zero, 16);
+		return;
+	default:
+		c->rets[0] = (u32)RTAS_OUT_NOT_SUPPORTED;
+	}
+}
+
+static void rtas_set_system_parameter(struct rtas_call *c)
+{
+	switch (c->args[0]) {
+	case SYSPARM_SPLPAR_CHARACTERISTICS:
+	case SYSPARM_DIAGNOSTICS_RUN_MODE:
+	case SYSPARM_UUID:
+		c->rets[0] = (u32)RTAS_OUT_NOT_AUTHORIZED;
+		return;
+	default:
+		c->rets[0] = (u32)RTAS_OUT_NOT_SUPPORTED;
+	}
+}
+
+int papr_sysparm__init(struct vm *vm)
+{
+	int ret = 0;
+
+	ret |= rtas__register(vm, RTAS_IBM_GET_SYSTEM_PARAMETER, rtas_get_system_parameter);
+	ret |= rtas__register(vm, RTAS_IBM_SET_SYSTEM_PARAMETER, rtas_set_system_parameter);
+	return ret ? -EINVAL : 0;
+}

@@ -1,0 +1,401 @@
+#!/usr/bin/env bash
+# Boot the emulated POWER LPAR (QEMU TCG pseries with nested KVM-HV), run one
+# command inside it and return that command's exit status.
+#
+#   scripts/lab.sh [--host v2|v1] [--cpus N] [--mem SIZE] [--timeout SECS]
+#                  [--log FILE] [--add HOSTPATH:LPARPATH]... [--interactive]
+#                  [--no-pvm] -- COMMAND...
+#
+#   --host v2|v1     nested KVM API the LPAR offers: v2 = cap-nested-papr (PowerVM
+#                    style, default), v1 = cap-nested-hv
+#   --cpus N         LPAR vCPUs (default 2)         --mem SIZE  LPAR RAM (default 2G)
+#   --timeout SECS   give up after SECS (default 600; not applied with --interactive)
+#   --log FILE       also write the LPAR console to FILE
+#   --add H:L        copy host file or directory H to L inside the LPAR (repeatable)
+#   --interactive    console on the terminal (Ctrl-A x quits QEMU); COMMAND (default:
+#                    a login shell) runs with a controlling tty, then the LPAR powers off
+#   --no-pvm         do not run make and do not put ./pvm into the LPAR
+#
+# COMMAND (words joined by spaces) runs as "/bin/sh -c" as root in / with
+# /usr/bin/pvm, /dev/kvm, /guest/vmlinux and /guest/initrd.cpio.gz present.
+# Its output is the console on stdout.
+#
+# Exit status: COMMAND's status; 124 timeout; 125 LPAR crashed or QEMU died
+# without the exit marker; 126 setup failure (deps, make, ./pvm); 2 usage.
+#
+# Env: PVM_CACHE (default /var/cache/pvm), QEMU (default qemu-system-ppc64),
+#      LAB_MODULES (default "kvm-hv"; dependencies are added), LAB_APPEND (extra
+#      LPAR kernel arguments).
+set -euo pipefail
+export LC_ALL=C
+umask 022
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+CACHE=${PVM_CACHE:-/var/cache/pvm}
+QEMU=${QEMU:-qemu-system-ppc64}
+
+err() { printf 'lab: %s\n' "$*" >&2; }
+die() {
+	local rc=$1
+	shift
+	err "$*"
+	exit "$rc"
+}
+usage() {
+	sed -n '/^#   scripts\/lab.sh/,/^# Env:/p' "$0" | sed -e 's/^# \{0,1\}//' -e '/^Env:/d' >&2
+	exit 2
+}
+
+host=v2 cpus=2 mem=2G timeout=600 log= interactive=0 with_pvm=1
+adds=()
+need() { [ $# -ge 2 ] || die 2 "option $1 needs an argument"; }
+while [ $# -gt 0 ]; do
+	case $1 in
+	--host) need "$@"; host=$2; shift 2 ;;
+	--cpus) need "$@"; cpus=$2; shift 2 ;;
+	--mem) need "$@"; mem=$2; shift 2 ;;
+	--timeout) need "$@"; timeout=$2; shift 2 ;;
+	--log) need "$@"; log=$2; shift 2 ;;
+	--add) need "$@"; adds+=("$2"); shift 2 ;;
+	--host=* | --cpus=* | --mem=* | --timeout=* | --log=* | --add=*)
+		set -- "${1%%=*}" "${1#*=}" "${@:2}"
+		;;
+	--interactive) interactive=1; shift ;;
+	--no-pvm) with_pvm=0; shift ;;
+	-h | --help) usage ;;
+	--) shift; break ;;
+	*) err "unknown argument '$1' (COMMAND goes after --)"; usage ;;
+	esac
+done
+cmd="$*"
+
+case $host in
+v2) nested=cap-nested-papr=on ;;
+v1) nested=cap-nested-hv=on ;;
+*) die 2 "--host must be v2 or v1, not '$host'" ;;
+esac
+[[ $cpus =~ ^[1-9][0-9]*$ ]] || die 2 "--cpus wants a positive integer"
+[[ $timeout =~ ^[1-9][0-9]*$ ]] || die 2 "--timeout wants a positive number of seconds"
+[ -n "$cmd" ] || [ $interactive = 1 ] || die 2 "no COMMAND given (scripts/lab.sh -- COMMAND...)"
+for a in "${adds[@]}"; do
+	case $a in
+	*:/*) [ -e "${a%%:*}" ] || die 2 "--add $a: ${a%%:*} does not exist" ;;
+	*) die 2 "--add wants HOSTPATH:/ABSOLUTE/LPARPATH, got '$a'" ;;
+	esac
+done
+
+vmlinux=$CACHE/kernel/vmlinux
+moddir=$CACHE/kernel/modules
+busybox=$CACHE/busybox
+lpar_init=$root/guest-tests/lab/lpar-init
+for f in "$vmlinux" "$busybox" "$moddir"; do
+	[ -e "$f" ] || die 126 "$f missing: run scripts/deps.sh first"
+done
+command -v "$QEMU" >/dev/null || die 126 "$QEMU not found: run scripts/deps.sh first"
+
+# Where cached initramfs pieces live; fall back to the user's cache when the
+# system one is not writable.
+labdir=$CACHE/lab
+if ! { mkdir -p "$labdir" && [ -w "$labdir" ]; } 2>/dev/null; then
+	labdir=${XDG_CACHE_HOME:-$HOME/.cache}/pvm-lab
+	mkdir -p "$labdir"
+fi
+
+pvm=
+if [ $with_pvm = 1 ]; then
+	if [ -f "$root/Makefile" ]; then
+		make -C "$root" >&2 || die 126 "make failed"
+	fi
+	pvm=$root/pvm
+	[ -f "$pvm" ] || die 126 "$pvm not found (make did not build it); --no-pvm boots without it"
+	if command -v file >/dev/null && ! file -L "$pvm" | grep -q '64-bit LSB.*PowerPC'; then
+		die 126 "$pvm is not a ppc64le binary: $(file -L -b "$pvm")"
+	fi
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/lab.XXXXXX")
+qpid=
+watch_pid=
+cleanup() {
+	if [ -n "$watch_pid" ]; then kill "$watch_pid" 2>/dev/null || true; fi
+	if [ -n "$qpid" ] && kill -0 "$qpid" 2>/dev/null; then
+		kill "$qpid" 2>/dev/null || true
+		wait "$qpid" 2>/dev/null || true
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# A newc archive of directory $1's contents (owners root, sorted) on stdout.
+mkcpio() {
+	(cd "$1" && find . -mindepth 1 -print0 | LC_ALL=C sort -z |
+		cpio --null -o -H newc -R 0:0 --quiet)
+}
+
+unpack_ko() {
+	case $1 in
+	*.xz) xz -dc "$1" ;;
+	*.zst) zstd -qdc "$1" ;;
+	*.gz) gzip -dc "$1" ;;
+	*) cat "$1" ;;
+	esac
+}
+
+# --- kernel modules: LAB_MODULES plus what their modinfo "depends=" names ---
+declare -A modfile=() modseen=()
+modorder=()
+while IFS= read -r f; do
+	b=${f##*/}
+	b=${b%%.ko*}
+	modfile[${b//-/_}]=$f
+done < <(find "$moddir" -name '*.ko*' -type f)
+add_module() {
+	local n=${1//-/_} f d
+	[ -z "${modseen[$n]:-}" ] || return 0
+	modseen[$n]=1
+	f=${modfile[$n]:-}
+	[ -n "$f" ] || die 126 "kernel module $1 not found under $moddir"
+	for d in $(unpack_ko "$f" | tr '\0' '\n' | sed -n 's/^depends=//p' | head -n1 | tr ',' ' '); do
+		add_module "$d"
+	done
+	modorder+=("$n")
+}
+for m in ${LAB_MODULES:-kvm-hv}; do
+	add_module "$m"
+done
+
+# --- base initramfs: busybox, init, modules, guest kernel (cached) ---
+base_key=$({
+	echo lab-base-1
+	sha256sum "$busybox" "$vmlinux" "$lpar_init" | cut -d' ' -f1
+	for n in "${modorder[@]}"; do
+		echo "$n"
+		sha256sum <"${modfile[$n]}"
+	done
+} | sha256sum | cut -c1-16)
+base=$labdir/base-$base_key.cpio
+if [ ! -f "$base" ]; then
+	err "building LPAR base initramfs ($base)"
+	s=$tmp/base
+	mkdir -p "$s"/{bin,sbin,usr/bin,usr/sbin,usr/local/bin,proc,sys,dev,tmp,run,root,etc,lab,guest,lib/modules/lab}
+	cp "$busybox" "$s/bin/busybox"
+	chmod 755 "$s/bin/busybox"
+	ln -s busybox "$s/bin/sh"
+	cp "$lpar_init" "$s/init"
+	chmod 755 "$s/init"
+	for n in "${modorder[@]}"; do
+		unpack_ko "${modfile[$n]}" >"$s/lib/modules/lab/$n.ko"
+		echo "$n" >>"$s/lib/modules/lab/load-order"
+	done
+	cp "$vmlinux" "$s/guest/vmlinux"
+	printf 'root:x:0:0:root:/root:/bin/sh\n' >"$s/etc/passwd"
+	printf 'root:x:0:\n' >"$s/etc/group"
+	chmod 1777 "$s/tmp"
+	mkcpio "$s" >"$base.tmp.$$"
+	mv "$base.tmp.$$" "$base"
+	rm -rf "$s"
+	# Keep the two newest bases only (each is ~55 MB).
+	ls -t "$labdir"/base-*.cpio 2>/dev/null | tail -n +3 | xargs -r rm -f
+fi
+
+# --- guest initramfs segment: /guest/initrd.cpio.gz (cached) ---
+guest_key=$({
+	echo lab-guest-1
+	sha256sum "$busybox" "$root/scripts/mk-guest-initrd.sh" | cut -d' ' -f1
+	(cd "$root/guest-tests/linux" && find . -print0 | LC_ALL=C sort -z |
+		xargs -0 stat -c '%n %a %F %s' && find . -type f -print0 |
+		LC_ALL=C sort -z | xargs -0 sha256sum)
+} | sha256sum | cut -c1-16)
+gseg=$labdir/guest-$guest_key.cpio
+if [ ! -f "$gseg" ]; then
+	s=$tmp/gseg
+	mkdir -p "$s/guest"
+	BUSYBOX=$busybox "$root/scripts/mk-guest-initrd.sh" "$s/guest/initrd.cpio.gz"
+	mkcpio "$s" >"$gseg.tmp.$$"
+	mv "$gseg.tmp.$$" "$gseg"
+	rm -rf "$s"
+	ls -t "$labdir"/guest-*.cpio 2>/dev/null | tail -n +6 | xargs -r rm -f
+fi
+
+# --- per-run segment: command, marker nonce, pvm, --add files ---
+nonce=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
+s=$tmp/run
+mkdir -p "$s/lab" "$s/usr/bin"
+printf '%s\n' "$cmd" >"$s/lab/cmd"
+echo "$nonce" >"$s/lab/nonce"
+if [ $interactive = 1 ]; then echo interactive; else echo batch; fi >"$s/lab/mode"
+[ -z "$pvm" ] || install -m 755 "$pvm" "$s/usr/bin/pvm"
+for a in "${adds[@]}"; do
+	src=${a%%:*}
+	dst=$s${a#*:}
+	mkdir -p "$(dirname "$dst")"
+	cp -R --preserve=mode "$src" "$dst"
+done
+mkcpio "$s" >"$tmp/run.cpio"
+cat "$base" "$gseg" "$tmp/run.cpio" >"$tmp/initrd.cpio"
+rm -rf "$s" "$tmp/run.cpio"
+
+qemu_args=(
+	-accel tcg,thread=multi
+	-cpu power9
+	-M "pseries,$nested,cap-ccf-assist=off,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken"
+	-nodefaults -vga none -nographic -no-reboot
+	-m "$mem" -smp "$cpus"
+	-kernel "$vmlinux" -initrd "$tmp/initrd.cpio"
+	-append "console=hvc0 quiet loglevel=3 panic=-1 ${LAB_APPEND:-}"
+)
+
+up_marker="@@LAB-UP-$nonce "
+exit_marker="@@LAB-EXIT-$nonce "
+
+# Microseconds since $1 (an EPOCHREALTIME value) as "S.s".
+elapsed() {
+	local us=$((${EPOCHREALTIME/./} - ${1/./}))
+	printf '%d.%d' $((us / 1000000)) $((us % 1000000 / 100000))
+}
+# "@@LAB-UP-<nonce> <uptime>@@" -> report the boot time.
+report_up() {
+	local kup=${1#*"$up_marker"}
+	kup=${kup%%@@*}
+	err "LPAR up in $(elapsed "$start") s (kernel uptime at init $kup s, host $host)"
+}
+
+start=$EPOCHREALTIME
+
+if [ $interactive = 1 ]; then
+	con=$tmp/console.log
+	: >"$con"
+	(
+		while sleep 0.5; do
+			if l=$(grep -a -m1 -F "$up_marker" "$con"); then
+				printf '\r\n' >&2
+				report_up "$l" 2>&1 | sed 's/$/\r/' >&2
+				exit 0
+			fi
+		done
+	) &
+	watch_pid=$!
+	set +e
+	"$QEMU" "${qemu_args[@]}" \
+		-chardev "stdio,id=c0,mux=on,signal=off,logfile=$con" \
+		-mon chardev=c0 -device spapr-vty,chardev=c0
+	qrc=$?
+	set -e
+	kill "$watch_pid" 2>/dev/null || true
+	watch_pid=
+	[ -z "$log" ] || tr -d '\r' <"$con" >"$log"
+	line=$(tr -d '\r' <"$con" | grep -a -F "$exit_marker" | tail -n1) || true
+	if [ -n "$line" ]; then
+		status=${line#*"$exit_marker"}
+		status=${status%%@@*}
+		exit "$status"
+	fi
+	die 125 "LPAR ended without exit marker (QEMU exit status $qrc)"
+fi
+
+fifo=$tmp/console
+mkfifo "$fifo"
+"$QEMU" "${qemu_args[@]}" \
+	-chardev stdio,id=c0,signal=off -device spapr-vty,chardev=c0 \
+	</dev/null >"$fifo" 2>"$tmp/qemu.err" &
+qpid=$!
+exec 3<"$fifo"
+if [ -n "$log" ]; then exec 4>"$log"; else exec 4>/dev/null; fi
+
+status= blanks=0 timed_out=0 panicked=0
+deadline=$((SECONDS + timeout))
+# Console lines: firmware and kernel boot chatter before lpar-init runs, and
+# the power-off after the exit marker, go only to the log (and to stdout if the
+# LPAR never gets going); the command's output goes to stdout.
+phase=boot
+bootlog=$tmp/boot.log
+: >"$bootlog"
+emit() {
+	while [ $blanks -gt 0 ]; do
+		blanks=$((blanks - 1))
+		emit1 ''
+	done
+	emit1 "$1"
+}
+emit1() {
+	printf '%s\n' "$1" >&4
+	case $phase in
+	boot) printf '%s\n' "$1" >>"$bootlog" ;;
+	run) printf '%s\n' "$1" ;;
+	esac
+}
+# The LPAR never reached init: show what the console said.
+dump_boot() {
+	[ $phase != boot ] || cat "$bootlog"
+}
+while :; do
+	left=$((deadline - SECONDS))
+	if [ $left -le 0 ]; then
+		timed_out=1
+		break
+	fi
+	line=
+	if IFS= read -r -t "$left" line <&3; then
+		line=${line%$'\r'}
+		case $line in
+		'') blanks=$((blanks + 1)) ;;
+		*"$up_marker"*"@@"*)
+			emit "$line"
+			phase=run
+			report_up "$line"
+			;;
+		*"$exit_marker"*"@@"*)
+			# Drop the blank line lpar-init prints before the marker.
+			[ $blanks -eq 0 ] || blanks=$((blanks - 1))
+			pre=${line%%"$exit_marker"*}
+			[ -z "$pre" ] || emit "$pre"
+			status=${line#*"$exit_marker"}
+			status=${status%%@@*}
+			[[ $status =~ ^[0-9]+$ ]] || status=125
+			printf '%s\n' "$line" >&4
+			phase=done
+			# Only the power-off is left to wait for.
+			deadline=$((SECONDS + 30))
+			;;
+		*)
+			case $line in *"Kernel panic - not syncing"*) panicked=1 ;; esac
+			emit "$line"
+			;;
+		esac
+	else
+		rc=$?
+		if [ $rc -gt 128 ]; then
+			[ -z "$line" ] || emit "$line"
+			timed_out=1
+			break
+		fi
+		[ -z "$line" ] || emit "$line"
+		break
+	fi
+done
+exec 3<&-
+
+if [ -n "$status" ]; then
+	if [ $timed_out = 1 ]; then
+		err "warning: LPAR did not power off after the command; killed QEMU"
+	else
+		wait "$qpid" 2>/dev/null || true
+	fi
+	exit "$status"
+fi
+dump_boot
+if [ $timed_out = 1 ]; then
+	die 124 "timeout: no exit marker after ${timeout} s; killed QEMU"
+fi
+qrc=0
+wait "$qpid" || qrc=$?
+qpid=
+if [ -s "$tmp/qemu.err" ]; then
+	sed 's/^/qemu: /' "$tmp/qemu.err" >&2
+fi
+if [ $panicked = 1 ]; then
+	die 125 "LPAR crashed (kernel panic) before the command finished"
+fi
+die 125 "LPAR ended without exit marker (QEMU exit status $qrc)"

@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: GPL-2.0
+/* pvm run: boot a kernel in a new VM with the console on this terminal. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pvm/builtin.h"
+#include "pvm/hcall.h"
+#include "pvm/kvm.h"
+#include "pvm/loader.h"
+#include "pvm/log.h"
+#include "pvm/term.h"
+#include "pvm/vm.h"
+#include "pvm/vty.h"
+
+#define MAX_IMAGE (1ULL << 30)
+
+static const char run_usage[] =
+	"usage: pvm run -k VMLINUX [options]\n"
+	"\n"
+	"  -k, --kernel FILE    ELF kernel or bare-metal payload (ppc64, LE or BE)\n"
+	"  -i, --initrd FILE    initial ramdisk\n"
+	"  -p, --params STR     kernel command line\n"
+	"  -m, --mem SIZE       guest RAM: 512M, 2G, or a number of MiB (default 512M)\n"
+	"  -c, --cpus N         vCPU cores (default 1)\n"
+	"      --threads T      threads per core: 1, 2, 4 or 8 (default 1)\n"
+	"  -n, --name NAME      VM name (default pvm-PID)\n"
+	"      --loglevel L     error, warning, info or debug (default warning)\n"
+	"  -h, --help           this text\n"
+	"\n"
+	"Exit status: 0 guest powered off, 1 guest panicked (ibm,os-term),\n"
+	"2 guest asked to reboot, 3 a vCPU failed, 4 stopped by signal or Ctrl-a x,\n"
+	"64-71 pvm could not start the guest (see docs/exit-status.md).\n"
+	"Console: Ctrl-a x quits, Ctrl-a Ctrl-a sends Ctrl-a.\n";
+
+struct image {
+	void *data;
+	size_t len;
+};
+
+static int read_image(const char *what, const char *path, struct image *img)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		pr_err("cannot open %s '%s': %s", what, path, strerror(errno));
+		return PVM_EXIT_NOINPUT;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		pr_err("%s '%s' is not a regular file", what, path);
+		close(fd);
+		return PVM_EXIT_NOINPUT;
+	}
+	if ((u64)st.st_size > MAX_IMAGE || st.st_size == 0) {
+		pr_err("%s '%s' is %s", what, path, st.st_size ? "larger than 1 GiB" : "empty");
+		close(fd);
+		return PVM_EXIT_BADIMAGE;
+	}
+	img->len = st.st_size;
+	img->data = mmap(NULL, img->len, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (img->data == MAP_FAILED) {
+		pr_err("cannot map %s '%s': %s", what, path, strerror(errno));
+		return PVM_EXIT_NOINPUT;
+	}
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct vm_config *cfg)
+{
+	static const struct option opts[] = {
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "initrd", required_argument, NULL, 'i' },
+		{ "params", required_argument, NULL, 'p' },
+		{ "mem", required_argument, NULL, 'm' },
+		{ "cpus", required_argument, NULL, 'c' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "loglevel", required_argument, NULL, 'L' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	static char default_name[32];
+	const char *mem = "512M";
+	unsigned long n;
+	char *end;
+	int c;
+
+	cfg->nr_cpus = 1;
+	cfg->threads = 1;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":k:i:p:m:c:n:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			cfg->kernel = optarg;
+			break;
+		case 'i':
+			cfg->initrd = optarg;
+			break;
+		case 'p':
+			cfg->params = optarg;
+			break;
+		case 'm':
+			mem = optarg;
+			break;
+		case 'c':
+		case 't':
+			errno = 0;
+			n = strtoul(optarg, &end, 10);
+			if (errno || *end || !n || n > PVM_MAX_VCPUS) {
+				pr_err("--%s %s: expected a number from 1 to %u",
+				       c == 'c' ? "cpus" : "threads", optarg, PVM_MAX_VCPUS);
+				return PVM_EXIT_USAGE;
+			}
+			if (c == 'c')
+				cfg->nr_cpus = n;
+			else
+				cfg->threads = n;
+			break;
+		case 'n':
+			cfg->name = optarg;
+			break;
+		case 'L':
+			log_level = log__parse_level(optarg);
+			if (log_level < 0) {
+				log_level = LOG_WARN;
+				pr_err("--loglevel %s: use error, warning, info or debug", optarg);
+				return PVM_EXIT_USAGE;
+			}
+			break;
+		case 'h':
+			fputs(run_usage, stdout);
+			exit(0);
+		case ':':
+			pr_err("option %s needs an argument (see pvm run --help)", argv[optind - 1]);
+			return PVM_EXIT_USAGE;
+		default:
+			pr_err("unknown option %s (see pvm run --help)", argv[optind - 1]);
+			return PVM_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		pr_err("unexpected argument '%s' (see pvm run --help)", argv[optind]);
+		return PVM_EXIT_USAGE;
+	}
+	if (!cfg->kernel) {
+		pr_err("no kernel given: use -k VMLINUX (see pvm run --help)");
+		return PVM_EXIT_USAGE;
+	}
+	if (cfg->threads != 1 && cfg->threads != 2 && cfg->threads != 4 && cfg->threads != 8) {
+		pr_err("--threads %u: must be 1, 2, 4 or 8", cfg->threads);
+		return PVM_EXIT_USAGE;
+	}
+	if (cfg->nr_cpus * cfg->threads > PVM_MAX_VCPUS) {
+		pr_err("%u cores x %u threads exceeds pvm's %u vCPUs", cfg->nr_cpus,
+		       cfg->threads, PVM_MAX_VCPUS);
+		return PVM_EXIT_USAGE;
+	}
+	if (parse_size(mem, &cfg->ram_size)) {
+		pr_err("-m %s: not a size (try 512M or 2G)", mem);
+		return PVM_EXIT_USAGE;
+	}
+	if (cfg->ram_size < PVM_MIN_RAM || cfg->ram_size > PVM_MAX_RAM) {
+		pr_err("-m %s: guest memory must be between %llu MiB and %llu GiB", mem,
+		       PVM_MIN_RAM / SZ_1M, PVM_MAX_RAM / SZ_1G);
+		return PVM_EXIT_NOMEM;
+	}
+	if (!IS_ALIGNED(cfg->ram_size, SZ_1M)) {
+		pr_err("-m %s: guest memory must be a whole number of MiB", mem);
+		return PVM_EXIT_NOMEM;
+	}
+	if (!cfg->name) {
+		snprintf(default_name, sizeof(default_name), "pvm-%d", (int)getpid());
+		cfg->name = default_name;
+	}
+	return 0;
+}
+
+static int exit_status(struct vm *vm)
+{
+	switch (vm->exit_reason) {
+	case VM_EXIT_GUEST:
+		return vm->guest_status;
+	case VM_EXIT_NONE:
+		return VM_EXIT_FAULT;
+	default:
+		return vm->exit_reason;
+	}
+}
+
+static int setup_signals(void)
+{
+	sigset_t set;
+
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
+	sigaddset(&set, SIGUSR1);	/* only vCPU threads take kicks */
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	sigdelset(&set, SIGUSR1);
+	return signalfd(-1, &set, SFD_CLOEXEC);
+}
+
+int cmd_run(int argc, char **argv)
+{
+	static struct vm vm;
+	struct vm_config cfg = { 0 };
+	struct image kernel = { 0 }, initrd = { 0 };
+	struct load_info li;
+	unsigned int core, t;
+	int ret, sig_fd;
+
+	ret = parse_args(argc, argv, &cfg);
+	if (ret)
+		return ret;
+	ret = read_image("kernel", cfg.kernel, &kernel);
+	if (ret)
+		return ret;
+	ret = loader__load_elf(NULL, KERNEL_LOAD_ADDR, ~0ULL, kernel.data, kernel.len, &li);
+	if (ret) {
+		pr_err("kernel '%s': %s", cfg.kernel, loader__strerror(ret));
+		return PVM_EXIT_BADIMAGE;
+	}
+	if (cfg.initrd) {
+		ret = read_image("initrd", cfg.initrd, &initrd);
+		if (ret)
+			return ret;
+	}
+
+	if (vm__init(&vm, &cfg))
+		return PVM_EXIT_INTERNAL;
+	ret = kvm__init(&vm);
+	if (ret)
+		return ret;
+	if (papr__init(&vm) || vty__init(&vm, STDOUT_FILENO)) {
+		pr_err("cannot set up the hcall and RTAS tables");
+		return PVM_EXIT_INTERNAL;
+	}
+
+	ret = vm__load(&vm, kernel.data, kernel.len, initrd.data, initrd.len);
+	if (ret == -E2BIG) {
+		pr_err("guest memory (%llu MiB) is too small for the kernel%s",
+		       (unsigned long long)(cfg.ram_size / SZ_1M), cfg.initrd ? " and initrd" : "");
+		return PVM_EXIT_NOMEM;
+	} else if (ret) {
+		pr_err("kernel '%s': %s", cfg.kernel, loader__strerror(ret));
+		return PVM_EXIT_BADIMAGE;
+	}
+
+	for (core = 0; core < cfg.nr_cpus; core++) {
+		for (t = 0; t < cfg.threads; t++) {
+			struct vcpu *v = vcpu__new(&vm, core * cfg.threads + t);
+
+			if (!v || kvm__create_vcpu(&vm, v))
+				return PVM_EXIT_KVMCAP;
+		}
+	}
+	/* After the vCPUs: ARCH_COMPAT acceptance decides cpu-version. */
+	if (vm__build_fdt(&vm))
+		return PVM_EXIT_NOMEM;
+
+	pr_info("%s: kernel at 0x%llx-0x%llx entry 0x%llx, fdt 0x%llx, rtas 0x%llx",
+		cfg.name, (unsigned long long)KERNEL_LOAD_ADDR,
+		(unsigned long long)vm.kernel_end, (unsigned long long)vm.entry,
+		(unsigned long long)vm.fdt_addr, (unsigned long long)vm.rtas_base);
+
+	sig_fd = setup_signals();
+	/* The boot CPU starts like QEMU's pseries: r3 = FDT, r4 = r5 = 0. */
+	vcpu__start(vm.vcpus[0], vm.entry, vm.fdt_addr);
+	for (t = 0; t < vm.nr_vcpus; t++) {
+		if (kvm__start_vcpu_thread(vm.vcpus[t])) {
+			pr_err("cannot start vCPU threads");
+			vm__request_exit(&vm, VM_EXIT_FAULT);
+			break;
+		}
+	}
+	term__raw(STDIN_FILENO);
+	term__loop(&vm, STDIN_FILENO, sig_fd);
+	term__restore();
+	kvm__join(&vm);
+	return exit_status(&vm);
+}

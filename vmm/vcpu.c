@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vCPU run state shared by RTAS (start-cpu, stop-self, query-cpu-stopped-
+ * state) and the vCPU threads. A stopped vCPU's thread sleeps on v->cond; it
+ * applies a start request itself, so no other thread touches its registers.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "pvm/vcpu.h"
+#include "pvm/vm.h"
+
+struct vcpu *vcpu__new(struct vm *vm, unsigned int id)
+{
+	struct vcpu *v;
+
+	if (vm->nr_vcpus >= PVM_MAX_VCPUS)
+		return NULL;
+	v = calloc(1, sizeof(*v));
+	if (!v)
+		return NULL;
+	v->vm = vm;
+	v->id = id;
+	v->state = VCPU_STOPPED;
+	pthread_cond_init(&v->cond, NULL);
+	pthread_mutex_lock(&vm->lock);
+	vm->vcpus[vm->nr_vcpus++] = v;
+	pthread_mutex_unlock(&vm->lock);
+	return v;
+}
+
+void vcpu__free(struct vcpu *v)
+{
+	if (!v)
+		return;
+	pthread_cond_destroy(&v->cond);
+	free(v);
+}
+
+int vcpu__start(struct vcpu *v, u64 pc, u64 r3)
+{
+	int ret = 0;
+
+	pthread_mutex_lock(&v->vm->lock);
+	if (v->state != VCPU_STOPPED || v->start_pending) {
+		ret = -EBUSY;
+	} else {
+		v->start_pending = true;
+		v->start_pc = pc;
+		v->start_r3 = r3;
+		pthread_cond_broadcast(&v->cond);
+	}
+	pthread_mutex_unlock(&v->vm->lock);
+	return ret;
+}
+
+void vcpu__stop_self(struct vcpu *v)
+{
+	pthread_mutex_lock(&v->vm->lock);
+	v->state = VCPU_STOPPED;
+	pthread_mutex_unlock(&v->vm->lock);
+}
+
+/* Called by the vCPU's own thread while stopped; false when the VM exits. */
+bool vcpu__wait_start(struct vcpu *v, u64 *pc, u64 *r3)
+{
+	struct vm *vm = v->vm;
+	bool started = false;
+
+	pthread_mutex_lock(&vm->lock);
+	while (!v->start_pending && vm->exit_reason == VM_EXIT_NONE)
+		pthread_cond_wait(&v->cond, &vm->lock);
+	if (v->start_pending && vm->exit_reason == VM_EXIT_NONE) {
+		v->start_pending = false;
+		v->state = VCPU_RUNNING;
+		*pc = v->start_pc;
+		*r3 = v->start_r3;
+		started = true;
+	}
+	pthread_mutex_unlock(&vm->lock);
+	return started;
+}

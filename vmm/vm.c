@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0
+/* VM lifecycle that does not depend on the accelerator: layout, exit, FDT. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "pvm/accel.h"
+#include "pvm/fdt.h"
+#include "pvm/loader.h"
+#include "pvm/log.h"
+#include "pvm/rtas.h"
+#include "pvm/vm.h"
+
+int vm__init(struct vm *vm, const struct vm_config *cfg)
+{
+	memset(vm, 0, sizeof(*vm));
+	vm->cfg = *cfg;
+	if (!vm->cfg.threads)
+		vm->cfg.threads = 1;
+	if (!vm->cfg.nr_cpus)
+		vm->cfg.nr_cpus = 1;
+	vm->exit_reason = VM_EXIT_NONE;
+	vm->timebase_freq = 512000000;
+	pthread_mutex_init(&vm->lock, NULL);
+	vm->exit_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	return vm->exit_efd < 0 ? -errno : 0;
+}
+
+void vm__exit(struct vm *vm)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_vcpus; i++)
+		vcpu__free(vm->vcpus[i]);
+	vm->nr_vcpus = 0;
+	if (vm->exit_efd >= 0)
+		close(vm->exit_efd);
+	vm->exit_efd = -1;
+}
+
+struct vcpu *vm__find_vcpu(struct vm *vm, unsigned int server)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_vcpus; i++)
+		if (vm->vcpus[i]->id == server)
+			return vm->vcpus[i];
+	return NULL;
+}
+
+void vm__request_exit(struct vm *vm, enum vm_exit why)
+{
+	u64 one = 1;
+	unsigned int i;
+	ssize_t n __unused;
+
+	pthread_mutex_lock(&vm->lock);
+	if (vm->exit_reason == VM_EXIT_NONE)
+		vm->exit_reason = why;
+	for (i = 0; i < vm->nr_vcpus; i++)
+		pthread_cond_broadcast(&vm->vcpus[i]->cond);
+	pthread_mutex_unlock(&vm->lock);
+	for (i = 0; i < vm->nr_vcpus; i++)
+		accel__kick(vm->vcpus[i]);
+	n = write(vm->exit_efd, &one, sizeof(one));
+}
+
+bool vm__exiting(struct vm *vm)
+{
+	bool ret;
+
+	pthread_mutex_lock(&vm->lock);
+	ret = vm->exit_reason != VM_EXIT_NONE;
+	pthread_mutex_unlock(&vm->lock);
+	return ret;
+}
+
+/*
+ * Layout: the kernel at KERNEL_LOAD_ADDR (Linux then copies itself to 0), the
+ * initrd right after its image, RTAS and the FDT in the last MiB below
+ * min(RAM, 1 GiB): RTAS runs in 32-bit real mode and QEMU keeps them low too.
+ */
+int vm__load(struct vm *vm, const void *kernel, size_t klen,
+	     const void *initrd, size_t ilen)
+{
+	u64 fw_top = MIN(vm->cfg.ram_size, FW_AREA_LIMIT), fw_base;
+	struct load_info li;
+	int ret;
+
+	if (fw_top < KERNEL_LOAD_ADDR + FW_AREA_SIZE)
+		return -E2BIG;
+	fw_base = ALIGN_DOWN(fw_top - FW_AREA_SIZE, SZ_64K);
+	vm->rtas_base = fw_base;
+	vm->rtas_size = RTAS_AREA_SIZE;
+	vm->fdt_addr = fw_base + RTAS_AREA_SIZE;
+
+	ret = loader__load_elf(&vm->mem, KERNEL_LOAD_ADDR, fw_base, kernel, klen, &li);
+	if (ret)
+		return ret;
+	vm->entry = li.entry;
+	vm->kernel_end = li.high;
+
+	if (initrd && ilen) {
+		u64 start = ALIGN_UP(li.high, SZ_64K);
+
+		/* Past the firmware area if it does not fit below it. */
+		if (start + ilen > fw_base)
+			start = fw_top;
+		if (start + ilen > vm->cfg.ram_size || start + ilen < start)
+			return -E2BIG;
+		if (gmem__write(&vm->mem, start, initrd, ilen))
+			return -E2BIG;
+		vm->initrd_start = start;
+		vm->initrd_end = start + ilen;
+	}
+	return 0;
+}
+
+int vm__build_fdt(struct vm *vm)
+{
+	u8 stub[RTAS_STUB_SIZE];
+	void *fdt, *rtas;
+	int ret;
+
+	rtas = gmem__ptr(&vm->mem, vm->rtas_base, vm->rtas_size);
+	fdt = gmem__ptr(&vm->mem, vm->fdt_addr, FDT_MAX_SIZE);
+	if (!rtas || !fdt)
+		return -E2BIG;
+	memset(rtas, 0, vm->rtas_size);
+	rtas__stub(stub);
+	memcpy(rtas, stub, sizeof(stub));
+	ret = fdt__build(vm, fdt, FDT_MAX_SIZE);
+	if (ret)
+		pr_err("cannot build the device tree: %s", strerror(-ret));
+	return ret;
+}
