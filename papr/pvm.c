@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pvm's private hcalls (0xf080..0xf0ff) for test payloads. H_PVM_EXIT ends the
+ * pvm's private hcalls (0xf0f0..0xf0ff; 0xf078-0xf080 are hv-24x7/gpci) for test payloads. H_PVM_EXIT ends the
  * VM with r4 & 0xff as pvm's exit status: bare-metal tests report through it.
  */
 #include "pvm/hcall.h"
 #include "pvm/log.h"
 #include "pvm/vm.h"
 
-#define H_PVM_EXIT 0xf080
 
 static s64 h_pvm_exit(struct hcall_ctx *c)
 {

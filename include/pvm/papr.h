@@ -28,8 +28,9 @@
 
 #define H_RTAS 0xf000
 /* pvm-private hcalls (platform range, never enabled in-kernel) */
-#define H_PVM_BASE 0xf080
+#define H_PVM_BASE 0xf0f0
 #define H_PVM_LAST 0xf0ff
+#define H_PVM_EXIT 0xf0f0	/* r4 & 0xff becomes pvm's exit status */
 #define KVMPPC_HCALL_BASE 0xf000
 #define KVMPPC_HCALL_END 0xf0ff
 

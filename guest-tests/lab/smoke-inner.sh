@@ -1,0 +1,139 @@
+#!/bin/sh
+# Foundation smoke test, run inside the emulated LPAR by scripts/lab-smoke.sh.
+# busybox sh. Prints TAP-like "ok N - ..." / "not ok N - ..." lines, "# ..."
+# comments, and "# smoke-inner done P passed, F failed" at the end; exits 1 if
+# anything failed.
+#
+# Env: PVM (default pvm), GUEST_TIMEOUT (seconds per guest boot, default 600).
+
+PVM=${PVM:-pvm}
+GUEST_TIMEOUT=${GUEST_TIMEOUT:-600}
+KERNEL=/guest/vmlinux
+INITRD=/guest/initrd.cpio.gz
+# Must match the checks in guest-tests/linux/init.
+SMOKE_TESTS="init-reached mmu-radix console-hvc0 rtas-node
+rtas-token:power-off rtas-token:system-reboot rtas-token:get-time-of-day
+rtas-token:set-time-of-day rtas-token:event-scan rtas-token:ibm,os-term
+rtas-token:ibm,get-system-parameter rtas-token:ibm,set-system-parameter
+rtas-token:query-cpu-stopped-state rtas-token:start-cpu rtas-token:stop-self
+rtas-token:display-character arch-vec-5 date-sane"
+
+n=0 passed=0 failed=0
+ok() {
+	n=$((n + 1))
+	passed=$((passed + 1))
+	echo "ok $n - $*"
+}
+not_ok() {
+	n=$((n + 1))
+	failed=$((failed + 1))
+	echo "not ok $n - $*"
+}
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+# $1 - $2 for "S.ss" numbers.
+minus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a - b }'; }
+cr=$(printf '\r')
+
+W=/tmp/smoke
+mkdir -p $W
+ulimit -c unlimited 2>/dev/null
+
+echo "# LPAR uptime at test start: $(uptime_s) s; $(uname -r); $(grep -c ^processor /proc/cpuinfo) CPUs"
+if [ -c /dev/kvm ]; then ok "/dev/kvm exists in the LPAR"; else not_ok "/dev/kvm exists in the LPAR"; fi
+if command -v "$PVM" >/dev/null; then ok "pvm is installed"; else not_ok "pvm is installed ($PVM not in PATH)"; fi
+
+# run_guest NAME CMDLINE: boot the guest, console lines shown as "# | ...".
+# Sets $rc, $out (console file), $t_init (s from pvm start to GUEST-INIT on
+# the LPAR clock, empty if never seen).
+run_guest() {
+	out=$W/$1.out
+	rm -f $W/rc $W/t_init "$out"
+	echo "# \$ pvm run -k $KERNEL -i $INITRD -m 512M -p \"$2\""
+	t0=$(uptime_s)
+	{
+		timeout "$GUEST_TIMEOUT" "$PVM" run -k $KERNEL -i $INITRD -m 512M -p "$2" 2>&1 </dev/null
+		echo $? >$W/rc
+	} | while IFS= read -r l; do
+		l=${l%"$cr"}
+		case $l in
+		*GUEST-INIT\ reached*) [ -f $W/t_init ] || minus "$(uptime_s)" "$t0" >$W/t_init ;;
+		esac
+		printf '%s\n' "$l" >>"$out"
+		printf '# | %s\n' "$l"
+	done
+	rc=$(cat $W/rc 2>/dev/null || echo 255)
+	t_init=$(cat $W/t_init 2>/dev/null)
+	echo "# pvm exit status $rc after $(minus "$(uptime_s)" "$t0") s"
+}
+
+# (a) full smoke boot
+run_guest smoke "console=hvc0 pvmtest=smoke"
+if [ -n "$t_init" ]; then
+	g=$(sed -n 's/.*GUEST-INIT reached uptime \([0-9.]*\).*/\1/p' "$out" | head -n1)
+	echo "# timing: pvm run -> guest GUEST-INIT reached: $t_init s (LPAR clock); guest kernel uptime at /init: ${g:-?} s"
+	ok "smoke: guest reached /init"
+else
+	not_ok "smoke: guest reached /init (no GUEST-INIT line)"
+fi
+for t in $SMOKE_TESTS; do
+	if grep -q "^GUEST-TEST $t PASS" "$out"; then
+		ok "smoke: $t"
+	else
+		why=$(grep "^GUEST-TEST $t FAIL" "$out" | head -n1 | sed "s/^GUEST-TEST $t FAIL *//")
+		not_ok "smoke: $t (${why:-no result line})"
+	fi
+done
+# Failures of checks this script does not know about yet.
+grep '^GUEST-TEST .* FAIL' "$out" | while read -r _ t _; do
+	case " $(echo $SMOKE_TESTS) " in *" $t "*) ;; *) echo "$t" ;; esac
+done >$W/extra_fail
+while read -r t; do not_ok "smoke: $t"; done <$W/extra_fail
+if grep -q '^GUEST-TESTS-DONE' "$out"; then ok "smoke: guest printed GUEST-TESTS-DONE"; else not_ok "smoke: guest printed GUEST-TESTS-DONE"; fi
+if [ "$rc" = 0 ]; then ok "smoke: pvm exits 0 after guest power-off"; else not_ok "smoke: pvm exits 0 after guest power-off (got $rc)"; fi
+
+# (b) guest kernel panic -> ibm,os-term -> non-zero (contract: 1)
+run_guest panic "console=hvc0 pvmtest=panic"
+if grep -q 'Kernel panic' "$out"; then ok "panic: guest kernel panicked"; else not_ok "panic: guest kernel panicked (no 'Kernel panic' on console)"; fi
+if [ "$rc" -ge 128 ] || [ "$rc" = 124 ]; then
+	not_ok "panic: pvm exits non-zero on guest panic (got $rc: killed or timed out after ${GUEST_TIMEOUT}s)"
+elif [ "$rc" = 0 ]; then
+	not_ok "panic: pvm exits non-zero on guest panic (got 0)"
+else
+	ok "panic: pvm exits non-zero on guest panic (got $rc)"
+	[ "$rc" = 1 ] || echo "# note: the exit-status contract says a guest panic gives 1"
+fi
+
+# (c) error cases: status 64..79, exactly one line on stderr, no core dump
+# err_case DESCRIPTION PVM-ARGS...
+err_case() {
+	desc=$1
+	shift
+	d=$W/err.$n
+	mkdir -p $d
+	(cd $d && exec timeout 120 "$PVM" "$@" >$d/stdout 2>$d/stderr </dev/null)
+	rc=$?
+	lines=$(wc -l <$d/stderr)
+	chars=$(wc -c <$d/stderr)
+	echo "# \$ pvm $* -> status $rc, stderr: $(head -c 300 $d/stderr | tr '\n' '|')"
+	why=
+	[ "$rc" -ge 64 ] && [ "$rc" -le 79 ] || why="$why status $rc not in 64..79;"
+	[ "$lines" = 1 ] && [ "$chars" -gt 1 ] || why="$why $lines stderr lines, want 1;"
+	[ "$chars" = 0 ] || [ "$(tail -c 1 $d/stderr | wc -l)" = 1 ] ||
+		why="$why stderr does not end in a newline;"
+	ls $d | grep -q core && why="$why dumped core;"
+	if [ -z "$why" ]; then ok "error: $desc"; else not_ok "error: $desc ($why )"; fi
+}
+err_case "missing kernel file" run -k /nonexistent -i $INITRD -m 512M
+err_case "kernel is a text file" run -k /etc/passwd -i $INITRD -m 512M
+err_case "-m 1K is too little memory" run -k $KERNEL -i $INITRD -m 1K
+# Last: hide /dev/kvm.
+if [ -e /dev/kvm ]; then
+	mv /dev/kvm /dev/kvm.hidden
+	err_case "/dev/kvm unavailable" run -k $KERNEL -i $INITRD -m 512M
+	mv /dev/kvm.hidden /dev/kvm
+else
+	err_case "/dev/kvm unavailable" run -k $KERNEL -i $INITRD -m 512M
+fi
+
+echo "# smoke-inner done $passed passed, $failed failed"
+[ $failed = 0 ]

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <string.h>
+
+#include "fake-accel.h"
+#include "pvm/accel.h"
+
+struct fake_accel fake_accel;
+
+void fake_accel__reset(void)
+{
+	memset(&fake_accel, 0, sizeof(fake_accel));
+}
+
+bool accel__has_cap(struct vm *vm __unused, enum accel_cap cap)
+{
+	switch (cap) {
+	case ACCEL_CAP_AIL_MODE_3:
+		return fake_accel.ail3;
+	case ACCEL_CAP_XICS:
+		return fake_accel.xics;
+	}
+	return false;
+}
+
+int accel__set_lpcr(struct vm *vm __unused, u64 mask, u64 bits)
+{
+	fake_accel.lpcr = (fake_accel.lpcr & ~mask) | (bits & mask);
+	fake_accel.lpcr_calls++;
+	return 0;
+}
+
+int accel__configure_mmu(struct vm *vm __unused, bool radix, bool gtse, u64 process_table)
+{
+	fake_accel.mmu_calls++;
+	fake_accel.mmu_radix = radix;
+	fake_accel.mmu_gtse = gtse;
+	fake_accel.mmu_process_table = process_table;
+	return fake_accel.mmu_fail;
+}
+
+int accel__get_cpu_char(struct vm *vm __unused, u64 *character, u64 *behaviour)
+{
+	if (!fake_accel.cpu_char_ok)
+		return -ENOSYS;
+	*character = fake_accel.character;
+	*behaviour = fake_accel.behaviour;
+	return 0;
+}
+
+void accel__kick(struct vcpu *v __unused)
+{
+	fake_accel.kicks++;
+}

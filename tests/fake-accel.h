@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PVM_TESTS_FAKE_ACCEL_H
+#define PVM_TESTS_FAKE_ACCEL_H
+
+/* A fake accelerator for host unit tests: records what papr/ asked of KVM. */
+#include "pvm/types.h"
+
+struct fake_accel {
+	bool ail3;
+	bool xics;
+	bool cpu_char_ok;
+	u64 character, behaviour;
+	u64 lpcr;		/* ILE/AIL/LD as last set */
+	unsigned int lpcr_calls;
+	int mmu_fail;		/* -errno to return from configure_mmu */
+	unsigned int mmu_calls;
+	bool mmu_radix, mmu_gtse;
+	u64 mmu_process_table;
+	unsigned int kicks;
+};
+
+extern struct fake_accel fake_accel;
+void fake_accel__reset(void);
+
+#endif
