@@ -104,7 +104,7 @@ fi
 pvm=
 if [ $with_pvm = 1 ]; then
 	if [ -f "$root/Makefile" ]; then
-		make -C "$root" >&2 || die 126 "make failed"
+		make -s -C "$root" --no-print-directory >&2 || die 126 "make failed"
 	fi
 	pvm=$root/pvm
 	[ -f "$pvm" ] || die 126 "$pvm not found (make did not build it); --no-pvm boots without it"

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The whole test suite: dependencies, build, host unit tests, lab tests in the
+# emulated POWER LPAR (nested API v2 host, then v1). Ends with "N passed, M failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+start=$(date +%s)
+
+bash scripts/deps.sh || { echo "test: dependency setup failed"; echo "0 passed, 1 failed"; exit 1; }
+make -s pvm || { echo "test: building pvm failed"; echo "0 passed, 1 failed"; exit 1; }
+
+total_pass=0 total_fail=0
+# Runs one suite, echoes its output and adds its closing "N passed, M failed".
+suite() {
+	local name=$1 out line p f
+	shift
+	echo "=== $name"
+	out=$(mktemp)
+	"$@" 2>&1 | tee "$out"
+	line=$(grep -E '^([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$out" | tail -n1)
+	rm -f "$out"
+	if [ -z "$line" ]; then
+		echo "test: suite '$name' ended without a result line"
+		total_fail=$((total_fail + 1))
+		return
+	fi
+	p=$(sed -E 's/^([A-Za-z-]+: )?([0-9]+) passed, ([0-9]+) failed.*/\2/' <<<"$line")
+	f=$(sed -E 's/^([A-Za-z-]+: )?([0-9]+) passed, ([0-9]+) failed.*/\3/' <<<"$line")
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+}
+
+suite unit make -s unit
+suite "lab smoke (nested API v2 host)" scripts/lab-smoke.sh --host v2
+suite "lab smoke (nested API v1 host)" scripts/lab-smoke.sh --host v1
+
+echo "test: whole suite took $(( $(date +%s) - start )) s"
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]
