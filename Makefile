@@ -62,6 +62,10 @@ $(BUILD)/host/tests/test-%: tests/test-%.c $(HOST_CORE_OBJS)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_CORE_OBJS) -lfdt -lpthread
 
+# Reached only through the pattern rule above: keep them, or make deletes
+# them as intermediates and every "make unit" recompiles the whole core.
+.SECONDARY: $(HOST_CORE_OBJS)
+
 unit-build: $(TEST_BINS)
 
 unit: unit-build

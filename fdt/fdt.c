@@ -25,7 +25,10 @@
 #define OV5_RADIX_BYTE 26
 #define OV5_RADIX_GTSE 0x40
 
+/* POWER9/10 L1: 32 KiB, 8-way, 128-byte lines (cacheinfo; Linux warns without). */
 #define CACHE_LINE 128
+#define L1_SIZE 0x8000
+#define L1_SETS 32
 
 #define TRY(x)                      \
 	do {                        \
@@ -130,6 +133,10 @@ static int fdt_cpus(struct vm *vm, void *fdt)
 			TRY(fdt_property(fdt, "ibm,processor-radix-AP-encodings", ap,
 					 4 * vm->nr_radix_ap));
 		}
+		TRY(fdt_property_u32(fdt, "d-cache-size", L1_SIZE));
+		TRY(fdt_property_u32(fdt, "d-cache-sets", L1_SETS));
+		TRY(fdt_property_u32(fdt, "i-cache-size", L1_SIZE));
+		TRY(fdt_property_u32(fdt, "i-cache-sets", L1_SETS));
 		TRY(fdt_property_u32(fdt, "d-cache-block-size", CACHE_LINE));
 		TRY(fdt_property_u32(fdt, "i-cache-block-size", CACHE_LINE));
 		TRY(fdt_property_u32(fdt, "d-cache-line-size", CACHE_LINE));

@@ -8,7 +8,6 @@
 #include "pvm/log.h"
 #include "pvm/rtas.h"
 #include "pvm/vm.h"
-#include "pvm/vty.h"
 
 /* The longest os-term message we copy out of the guest. */
 #define OS_TERM_MAX 256
@@ -46,12 +45,26 @@ static void rtas_os_term(struct rtas_call *c)
 	c->rets[0] = RTAS_OUT_SUCCESS;
 }
 
+/*
+ * display-character drives the operator panel, not the console: collect
+ * lines and log them, so panel text never mixes with the guest's console.
+ */
 static void rtas_display_character(struct rtas_call *c)
 {
-	u8 ch = c->args[0] & 0xff;
+	struct vm *vm = c->vm;
+	char ch = c->args[0] & 0xff;
 
-	if (c->vm->vty)
-		vty__output(c->vm->vty, &ch, 1);
+	pthread_mutex_lock(&vm->lock);
+	if (ch == '\n' || ch == '\r' || vm->panel_len == sizeof(vm->panel) - 1) {
+		if (vm->panel_len) {
+			vm->panel[vm->panel_len] = '\0';
+			pr_info("panel: %s", vm->panel);
+		}
+		vm->panel_len = 0;
+	}
+	if (ch >= 0x20 && ch < 0x7f)
+		vm->panel[vm->panel_len++] = ch;
+	pthread_mutex_unlock(&vm->lock);
 	c->rets[0] = RTAS_OUT_SUCCESS;
 }
 

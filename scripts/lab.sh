@@ -46,7 +46,7 @@ usage() {
 	exit 2
 }
 
-host=v2 cpus=2 mem=2G timeout=600 log= interactive=0 with_pvm=1
+host=v2 cpus=2 mem=2G timeout=600 log='' interactive=0 with_pvm=1
 adds=()
 need() { [ $# -ge 2 ] || die 2 "option $1 needs an argument"; }
 while [ $# -gt 0 ]; do
@@ -290,6 +290,7 @@ if [ $interactive = 1 ]; then
 	if [ -n "$line" ]; then
 		status=${line#*"$exit_marker"}
 		status=${status%%@@*}
+		[[ $status =~ ^[0-9]+$ ]] || status=125
 		exit "$status"
 	fi
 	die 125 "LPAR ended without exit marker (QEMU exit status $qrc)"
@@ -304,7 +305,7 @@ qpid=$!
 exec 3<"$fifo"
 if [ -n "$log" ]; then exec 4>"$log"; else exec 4>/dev/null; fi
 
-status= blanks=0 timed_out=0 panicked=0
+status='' blanks=0 timed_out=0 panicked=0
 deadline=$((SECONDS + timeout))
 # Console lines: firmware and kernel boot chatter before lpar-init runs, and
 # the power-off after the exit marker, go only to the log (and to stdout if the
@@ -355,7 +356,7 @@ while :; do
 			status=${status%%@@*}
 			[[ $status =~ ^[0-9]+$ ]] || status=125
 			printf '%s\n' "$line" >&4
-			phase=done
+			phase=after
 			# Only the power-off is left to wait for.
 			deadline=$((SECONDS + 30))
 			;;
@@ -382,6 +383,7 @@ if [ -n "$status" ]; then
 		err "warning: LPAR did not power off after the command; killed QEMU"
 	else
 		wait "$qpid" 2>/dev/null || true
+		qpid=
 	fi
 	exit "$status"
 fi

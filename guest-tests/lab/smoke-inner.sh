@@ -120,7 +120,7 @@ err_case() {
 	[ "$lines" = 1 ] && [ "$chars" -gt 1 ] || why="$why $lines stderr lines, want 1;"
 	[ "$chars" = 0 ] || [ "$(tail -c 1 $d/stderr | wc -l)" = 1 ] ||
 		why="$why stderr does not end in a newline;"
-	ls $d | grep -q core && why="$why dumped core;"
+	for c in $d/core*; do [ -e "$c" ] && why="$why dumped core;" && break; done
 	if [ -z "$why" ]; then ok "error: $desc"; else not_ok "error: $desc ($why )"; fi
 }
 err_case "missing kernel file" run -k /nonexistent -i $INITRD -m 512M

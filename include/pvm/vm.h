@@ -83,6 +83,10 @@ struct vm {
 	/* Guest clock: RTAS set-time-of-day moves this offset from host time. */
 	s64 rtc_offset_ns;
 
+	/* Operator panel text from display-character, logged line by line. */
+	char panel[81];
+	unsigned int panel_len;
+
 	pthread_mutex_t lock;
 	int exit_efd;		/* eventfd: readable once the VM is exiting */
 	enum vm_exit exit_reason;
