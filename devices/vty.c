@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "pvm/hcall.h"
+#include "pvm/irq.h"
+#include "pvm/log.h"
 #include "pvm/vm.h"
 #include "pvm/vty.h"
 
@@ -17,7 +19,9 @@
 #define VTY_INBUF 4096
 
 struct vty {
+	struct vm *vm;
 	int out_fd;
+	int irq;		/* XICS source, or < 0: the guest polls */
 	pthread_mutex_t lock;
 	u8 in[VTY_INBUF];
 	size_t head, count;
@@ -55,6 +59,9 @@ size_t vty__input(struct vty *vty, const u8 *buf, size_t len)
 	for (i = 0; i < len && vty->count < VTY_INBUF; i++, vty->count++)
 		vty->in[(vty->head + vty->count) % VTY_INBUF] = buf[i];
 	pthread_mutex_unlock(&vty->lock);
+	/* Edge source: each batch of input is one interrupt; the guest drains all. */
+	if (i && vty->irq >= 0)
+		irq__raise(vty->vm, vty->irq);
 	return i;
 }
 
@@ -104,13 +111,22 @@ int vty__init(struct vm *vm, int out_fd)
 
 	if (!vty)
 		return -ENOMEM;
+	vty->vm = vm;
 	vty->out_fd = out_fd;
+	vty->irq = irq__alloc(vm, false);
+	if (vty->irq == -ENODEV)
+		pr_info("console without interrupt: the guest will poll it");
 	pthread_mutex_init(&vty->lock, NULL);
 	vm->vty = vty;
 	ret = hcall__register(vm, H_PUT_TERM_CHAR, h_put_term_char);
 	if (!ret)
 		ret = hcall__register(vm, H_GET_TERM_CHAR, h_get_term_char);
 	return ret;
+}
+
+int vty__irq(struct vty *vty)
+{
+	return vty ? vty->irq : -1;
 }
 
 void vty__exit(struct vm *vm)

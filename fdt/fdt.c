@@ -152,8 +152,9 @@ static int fdt_cpus(struct vm *vm, void *fdt)
 	return fdt_end_node(fdt);
 }
 
-static int fdt_vdevice(void *fdt)
+static int fdt_vdevice(struct vm *vm, void *fdt)
 {
+	int irq = vty__irq(vm->vty);
 	char name[32];
 
 	TRY(fdt_begin_node(fdt, "vdevice"));
@@ -170,6 +171,11 @@ static int fdt_vdevice(void *fdt)
 	TRY(fdt_property_string(fdt, "device_type", "serial"));
 	TRY(fdt_property_string(fdt, "compatible", "hvterm1"));
 	TRY(fdt_property_u32(fdt, "reg", VTY_REG));
+	if (irq >= 0) {
+		u32 intr[2] = { cpu_to_fdt32(irq), 0 };	/* edge */
+
+		TRY(fdt_property(fdt, "interrupts", intr, sizeof(intr)));
+	}
 	TRY(fdt_end_node(fdt));
 	return fdt_end_node(fdt);
 }
@@ -215,7 +221,7 @@ static int fdt_build(struct vm *vm, void *fdt, u32 size)
 	TRY(fdt_chosen(vm, fdt));
 	TRY(fdt_rtas(vm, fdt));
 	TRY(fdt_cpus(vm, fdt));
-	TRY(fdt_vdevice(fdt));
+	TRY(fdt_vdevice(vm, fdt));
 	if (xics)
 		TRY(fdt_xics(vm, fdt));
 

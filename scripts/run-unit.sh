@@ -13,11 +13,14 @@ for t in "$@"; do
 		fail=$((fail + 1))
 		continue
 	fi
-	set -- $totals "$@"
-	pass=$((pass + $1))
-	fail=$((fail + $2))
-	shift 2
-	[ "$rc" -eq 0 ] || [ "$2" != 0 ] || true
+	read -r p f <<<"$totals"
+	pass=$((pass + p))
+	fail=$((fail + f))
+	# A binary that exits non-zero with all tests passing still counts as a failure.
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "not ok - $t exited $rc"
+		fail=$((fail + 1))
+	fi
 done
 echo "unit: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -48,6 +48,20 @@ int accel__get_cpu_char(struct vm *vm __unused, u64 *character, u64 *behaviour)
 	return 0;
 }
 
+int accel__irq_create(struct vm *vm __unused, u32 irq __unused, bool lsi __unused)
+{
+	fake_accel.irqs_created++;
+	return 0;
+}
+
+int accel__irq_line(struct vm *vm __unused, u32 irq, int level)
+{
+	fake_accel.last_irq = irq;
+	fake_accel.last_level = level;
+	fake_accel.irq_lines++;
+	return 0;
+}
+
 void accel__kick(struct vcpu *v __unused)
 {
 	fake_accel.kicks++;

@@ -17,6 +17,10 @@ struct fake_accel {
 	bool mmu_radix, mmu_gtse;
 	u64 mmu_process_table;
 	unsigned int kicks;
+	unsigned int irqs_created;
+	u32 last_irq;
+	int last_level;
+	unsigned int irq_lines;
 };
 
 extern struct fake_accel fake_accel;

@@ -329,6 +329,28 @@ int accel__get_cpu_char(struct vm *vm, u64 *character, u64 *behaviour)
 	return 0;
 }
 
+int accel__irq_create(struct vm *vm, u32 irq, bool lsi)
+{
+	u64 state = (0xffULL << KVM_XICS_PRIORITY_SHIFT) | KVM_XICS_MASKED |
+		    (lsi ? KVM_XICS_LEVEL_SENSITIVE : 0);
+	struct kvm_device_attr attr = {
+		.group = KVM_DEV_XICS_GRP_SOURCES,
+		.attr = irq,
+		.addr = (u64)(unsigned long)&state,
+	};
+
+	if (KS(vm)->xics_fd < 0)
+		return -ENODEV;
+	return ioctl(KS(vm)->xics_fd, KVM_SET_DEVICE_ATTR, &attr) ? -errno : 0;
+}
+
+int accel__irq_line(struct vm *vm, u32 irq, int level)
+{
+	struct kvm_irq_level l = { .irq = irq, .level = level };
+
+	return ioctl(KS(vm)->vm_fd, KVM_IRQ_LINE, &l) ? -errno : 0;
+}
+
 void accel__kick(struct vcpu *v)
 {
 	struct kvm_vcpu_state *vs = VS(v);

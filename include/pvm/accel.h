@@ -22,6 +22,10 @@ bool accel__has_cap(struct vm *vm, enum accel_cap cap);
 int accel__set_lpcr(struct vm *vm, u64 mask, u64 bits);
 int accel__configure_mmu(struct vm *vm, bool radix, bool gtse, u64 process_table);
 int accel__get_cpu_char(struct vm *vm, u64 *character, u64 *behaviour);
+/* Create XICS source irq (masked, priority 0xff). */
+int accel__irq_create(struct vm *vm, u32 irq, bool lsi);
+/* KVM_IRQ_LINE: level 1 delivers an edge source, level follows for LSIs. */
+int accel__irq_line(struct vm *vm, u32 irq, int level);
 /* Make a vCPU leave KVM_RUN soon (stop-self, VM shutdown). */
 void accel__kick(struct vcpu *v);
 

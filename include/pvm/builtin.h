@@ -7,7 +7,7 @@
 /* One file per CLI verb (vmm/builtin-*.c). */
 int cmd_run(int argc, char **argv);
 
-/* "512M", "2G", "1024" (MiB); returns -EINVAL on garbage or overflow. */
+/* "512M", "2G", "1024" (MiB); -EINVAL on garbage, -ERANGE on overflow. */
 int parse_size(const char *s, u64 *out);
 
 #endif

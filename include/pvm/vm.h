@@ -87,6 +87,8 @@ struct vm {
 	char panel[81];
 	unsigned int panel_len;
 
+	unsigned int nr_irqs;	/* XICS sources allocated from IRQ_BASE */
+
 	pthread_mutex_t lock;
 	int exit_efd;		/* eventfd: readable once the VM is exiting */
 	enum vm_exit exit_reason;

@@ -16,5 +16,7 @@ void vty__output(struct vty *vty, const u8 *buf, size_t len);
 /* Queue host input; returns how many bytes were taken (the rest must wait). */
 size_t vty__input(struct vty *vty, const u8 *buf, size_t len);
 size_t vty__input_room(struct vty *vty);
+/* The console's XICS source, or < 0 when it has none. */
+int vty__irq(struct vty *vty);
 
 #endif

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Interrupt-source allocator for devices (console, event sources, PCI). */
+#include <errno.h>
+
+#include "pvm/accel.h"
+#include "pvm/irq.h"
+#include "pvm/log.h"
+#include "pvm/vm.h"
+
+int irq__alloc(struct vm *vm, bool lsi)
+{
+	u32 irq;
+	int ret;
+
+	if (!accel__has_cap(vm, ACCEL_CAP_XICS))
+		return -ENODEV;
+	pthread_mutex_lock(&vm->lock);
+	if (vm->nr_irqs >= IRQ_MAX_SOURCES) {
+		pthread_mutex_unlock(&vm->lock);
+		return -ENOSPC;
+	}
+	irq = IRQ_BASE + vm->nr_irqs++;
+	pthread_mutex_unlock(&vm->lock);
+	/* A source does not exist for KVM until created; until then raising it is lost. */
+	ret = accel__irq_create(vm, irq, lsi);
+	if (ret) {
+		pr_err("cannot create interrupt source 0x%x: %d", irq, ret);
+		return ret;
+	}
+	return irq;
+}
+
+int irq__raise(struct vm *vm, u32 irq)
+{
+	return accel__irq_line(vm, irq, 1);
+}
+
+int irq__set_level(struct vm *vm, u32 irq, bool level)
+{
+	return accel__irq_line(vm, irq, level);
+}
