@@ -75,6 +75,30 @@ static int load_segments(struct guest_mem *gm, const struct elf_rd *e, size_t le
 	return nload ? 0 : -EINVAL;
 }
 
+/*
+ * The entry point is a virtual address: find the PT_LOAD that holds it and
+ * start at the same offset into where that segment was put. A vmlinux
+ * (vaddr 0xc000..., paddr 0) thus starts at base; a payload linked to run at
+ * 0x400000 with AT(0) starts at its own entry. Otherwise mask it like p_paddr.
+ */
+static u64 entry_addr(const struct elf_rd *e, u64 phoff, u16 phnum, u64 base, u64 entry)
+{
+	unsigned int i;
+
+	for (i = 0; i < phnum; i++) {
+		const u8 *ph = e->img + phoff + (u64)i * sizeof(Elf64_Phdr);
+		u64 vaddr = rd64(e, ph + offsetof(Elf64_Phdr, p_vaddr));
+		u64 memsz = rd64(e, ph + offsetof(Elf64_Phdr, p_memsz));
+
+		if (rd32(e, ph + offsetof(Elf64_Phdr, p_type)) != PT_LOAD)
+			continue;
+		if (entry >= vaddr && entry - vaddr < memsz)
+			return (rd64(e, ph + offsetof(Elf64_Phdr, p_paddr)) & ADDR_MASK) +
+			       base + (entry - vaddr);
+	}
+	return (entry & ADDR_MASK) + base;
+}
+
 int loader__load_elf(struct guest_mem *gm, u64 base, u64 limit,
 		     const void *img, size_t len, struct load_info *li)
 {
@@ -107,7 +131,8 @@ int loader__load_elf(struct guest_mem *gm, u64 base, u64 limit,
 		return ret;
 	if (gm)
 		load_segments(gm, &e, len, phoff, phnum, base, limit, li, true);
-	li->entry = (rd64(&e, h + offsetof(Elf64_Ehdr, e_entry)) & ADDR_MASK) + base;
+	li->entry = entry_addr(&e, phoff, phnum, base,
+			       rd64(&e, h + offsetof(Elf64_Ehdr, e_entry)));
 	return 0;
 }
 

@@ -14,8 +14,9 @@ struct load_info {
 
 /*
  * Load a ppc64 ELF (LE or BE) the way QEMU's pseries machine loads -kernel:
- * each PT_LOAD goes to (p_paddr & 0x0fffffff) + base, the entry point is
- * translated likewise. Nothing is written at or above limit.
+ * each PT_LOAD goes to (p_paddr & 0x0fffffff) + base; the entry point is
+ * e_entry's offset into the segment that holds it, applied to where that
+ * segment went (masked like p_paddr when no segment holds it). Nothing is written at or above limit.
  * Errors: -ENOEXEC not a ppc64 ELF, -EINVAL malformed, -E2BIG does not fit.
  * With gm == NULL it only checks the image (nothing is written).
  */
