@@ -110,7 +110,7 @@ static int fdt_cpus(struct vm *vm, void *fdt)
 	TRY(fdt_begin_node(fdt, "cpus"));
 	TRY(fdt_property_u32(fdt, "#address-cells", 1));
 	TRY(fdt_property_u32(fdt, "#size-cells", 0));
-	for (core = 0; core < vm->cfg.nr_cpus; core++) {
+	for (core = 0; core < vm->cfg.nr_cores; core++) {
 		u32 id = core * threads;
 
 		snprintf(name, sizeof(name), "%s@%x", cpu_model(vm->logical_pvr), id);
@@ -182,7 +182,7 @@ static int fdt_vdevice(struct vm *vm, void *fdt)
 
 static int fdt_xics(struct vm *vm, void *fdt)
 {
-	u32 range[2] = { 0, cpu_to_fdt32(vm->cfg.nr_cpus * vm->cfg.threads) };
+	u32 range[2] = { 0, cpu_to_fdt32(vm->cfg.nr_cores * vm->cfg.threads) };
 
 	TRY(fdt_begin_node(fdt, "interrupt-controller"));
 	TRY(fdt_property_string(fdt, "device_type",

@@ -45,9 +45,9 @@ static void rtas_get_system_parameter(struct rtas_call *c)
 	case SYSPARM_SPLPAR_CHARACTERISTICS:
 		n = snprintf(buf, sizeof(buf),
 			     "MaxEntCap=%u,DesMem=%llu,DesProcs=%u,MaxPlatProcs=%u",
-			     vm->cfg.nr_cpus * 100,
+			     vm->nr_vcpus * 100,
 			     (unsigned long long)(vm->cfg.ram_size / SZ_1M),
-			     vm->cfg.nr_cpus, vm->cfg.nr_cpus * vm->cfg.threads);
+			     vm->nr_vcpus, vm->nr_vcpus);
 		c->rets[0] = (u32)sysparm_reply(vm, c->args[1], c->args[2], buf, n + 1);
 		return;
 	case SYSPARM_DIAGNOSTICS_RUN_MODE:

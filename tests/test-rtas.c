@@ -347,7 +347,7 @@ static u16 be16_at(const u8 *p)
 
 TEST_F(rtas, get_system_parameter_splpar)
 {
-	static const char want[] = "MaxEntCap=200,DesMem=64,DesProcs=2,MaxPlatProcs=4";
+	static const char want[] = "MaxEntCap=400,DesMem=64,DesProcs=4,MaxPlatProcs=4";
 	u32 args[3] = { 20, BUF_GPA, 256 };
 	const u8 *p = self->t.ram + BUF_GPA;
 
@@ -361,7 +361,7 @@ TEST_F(rtas, get_system_parameter_splpar)
 
 TEST_F(rtas, get_system_parameter_truncated)
 {
-	static const char want[] = "MaxEntCap=200,DesMem=64,DesProcs=2,MaxPlatProcs=4";
+	static const char want[] = "MaxEntCap=400,DesMem=64,DesProcs=4,MaxPlatProcs=4";
 	u32 args[3] = { 20, BUF_GPA, 10 };
 	const u8 *p = self->t.ram + BUF_GPA;
 

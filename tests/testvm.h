@@ -66,7 +66,7 @@ static inline int testvm__setup(struct testvm *t, const struct testvm_opts *o)
 		.name = o->name ? o->name : "test",
 		.params = o->params,
 		.ram_size = o->ram_size ? o->ram_size : TESTVM_RAM,
-		.nr_cpus = o->nr_cpus ? o->nr_cpus : 1,
+		.nr_cores = o->nr_cpus ? o->nr_cpus : 1,
 		.threads = o->threads ? o->threads : 1,
 	};
 	unsigned int core, th;
@@ -104,7 +104,7 @@ static inline int testvm__setup(struct testvm *t, const struct testvm_opts *o)
 	ret = vty__init(&t->vm, t->cons[1]);
 	if (ret)
 		goto fail;
-	for (core = 0; core < cfg.nr_cpus; core++) {
+	for (core = 0; core < cfg.nr_cores; core++) {
 		for (th = 0; th < cfg.threads; th++) {
 			if (!vcpu__new(&t->vm, core * cfg.threads + th)) {
 				ret = -ENOMEM;

@@ -30,8 +30,8 @@ static const char run_usage[] =
 	"  -i, --initrd FILE    initial ramdisk\n"
 	"  -p, --params STR     kernel command line\n"
 	"  -m, --mem SIZE       guest RAM: 512M, 2G, or a number of MiB (default 512M)\n"
-	"  -c, --cpus N         vCPU cores (default 1)\n"
-	"      --threads T      threads per core: 1, 2, 4 or 8 (default 1)\n"
+	"  -c, --cpus N         vCPUs (default 1); a multiple of --threads\n"
+	"      --threads T      SMT threads per core: 1, 2, 4 or 8 (default 1)\n"
 	"  -n, --name NAME      VM name (default pvm-PID)\n"
 	"      --loglevel L     error, warning, info or debug (default warning)\n"
 	"  -h, --help           this text\n"
@@ -91,11 +91,10 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 	};
 	static char default_name[32];
 	const char *mem = "512M";
-	unsigned long n;
+	unsigned long n, cpus = 1;
 	char *end;
 	int c;
 
-	cfg->nr_cpus = 1;
 	cfg->threads = 1;
 	opterr = 0;
 	optind = 1;
@@ -123,7 +122,7 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 				return PVM_EXIT_USAGE;
 			}
 			if (c == 'c')
-				cfg->nr_cpus = n;
+				cpus = n;
 			else
 				cfg->threads = n;
 			break;
@@ -161,11 +160,11 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 		pr_err("--threads %u: must be 1, 2, 4 or 8", cfg->threads);
 		return PVM_EXIT_USAGE;
 	}
-	if (cfg->nr_cpus * cfg->threads > PVM_MAX_VCPUS) {
-		pr_err("%u cores x %u threads exceeds pvm's %u vCPUs", cfg->nr_cpus,
-		       cfg->threads, PVM_MAX_VCPUS);
+	if (cpus % cfg->threads) {
+		pr_err("--cpus %lu is not a multiple of --threads %u", cpus, cfg->threads);
 		return PVM_EXIT_USAGE;
 	}
+	cfg->nr_cores = cpus / cfg->threads;
 	if (parse_size(mem, &cfg->ram_size)) {
 		pr_err("-m %s: not a size (try 512M or 2G)", mem);
 		return PVM_EXIT_USAGE;
@@ -260,7 +259,7 @@ int cmd_run(int argc, char **argv)
 		return PVM_EXIT_BADIMAGE;
 	}
 
-	for (core = 0; core < cfg.nr_cpus; core++) {
+	for (core = 0; core < cfg.nr_cores; core++) {
 		for (t = 0; t < cfg.threads; t++) {
 			struct vcpu *v = vcpu__new(&vm, core * cfg.threads + t);
 

@@ -19,8 +19,8 @@ int vm__init(struct vm *vm, const struct vm_config *cfg)
 	vm->cfg = *cfg;
 	if (!vm->cfg.threads)
 		vm->cfg.threads = 1;
-	if (!vm->cfg.nr_cpus)
-		vm->cfg.nr_cpus = 1;
+	if (!vm->cfg.nr_cores)
+		vm->cfg.nr_cores = 1;
 	vm->exit_reason = VM_EXIT_NONE;
 	vm->timebase_freq = 512000000;
 	pthread_mutex_init(&vm->lock, NULL);

@@ -48,7 +48,7 @@ struct vm_config {
 	const char *initrd;
 	const char *params;
 	u64 ram_size;
-	unsigned int nr_cpus;
+	unsigned int nr_cores;	/* vCPUs = nr_cores * threads */
 	unsigned int threads;
 };
 
