@@ -103,11 +103,5 @@ int papr_cpu__init(struct vm *vm)
 	ret |= rtas__register(vm, RTAS_STOP_SELF, rtas_stop_self);
 	ret |= hcall__register(vm, H_SET_MODE, h_set_mode);
 	ret |= hcall__register(vm, H_GET_CPU_CHARACTERISTICS, h_get_cpu_characteristics);
-	if (accel__has_cap(vm, ACCEL_CAP_XICS)) {
-		ret |= rtas__register_kernel(vm, RTAS_IBM_SET_XIVE);
-		ret |= rtas__register_kernel(vm, RTAS_IBM_GET_XIVE);
-		ret |= rtas__register_kernel(vm, RTAS_IBM_INT_OFF);
-		ret |= rtas__register_kernel(vm, RTAS_IBM_INT_ON);
-	}
 	return ret ? -EINVAL : 0;
 }

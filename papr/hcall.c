@@ -12,6 +12,7 @@
 #include "pvm/log.h"
 #include "pvm/rtas.h"
 #include "pvm/vm.h"
+#include "pvm/xics.h"
 
 #define NR_PAPR (MAX_HCALL_OPCODE / 4 + 1)
 #define NR_PLATFORM (KVMPPC_HCALL_END - KVMPPC_HCALL_BASE + 1)
@@ -132,5 +133,7 @@ int papr__init(struct vm *vm)
 		ret = papr_sysparm__init(vm);
 	if (!ret)
 		ret = papr_pvm__init(vm);
+	if (!ret)
+		ret = xics__init(vm);
 	return ret;
 }

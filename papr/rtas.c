@@ -47,12 +47,6 @@ static const struct rtas_def rtas_defs[RTAS_NR_TOKENS] = {
 	DEF(RTAS_IBM_RECEIVE_HVPIPE_MSG, "ibm,receive-hvpipe-msg", 2, 2, 3),
 };
 
-/* Marks a token handled inside KVM; calling it here means KVM declined it. */
-static void rtas_in_kernel(struct rtas_call *c)
-{
-	c->rets[0] = (u32)RTAS_OUT_HW_ERROR;
-}
-
 struct rtas_table {
 	rtas_fn fn[RTAS_NR_TOKENS];
 };
@@ -86,11 +80,6 @@ int rtas__register(struct vm *vm, u32 token, rtas_fn fn)
 		return -EEXIST;
 	vm->rtas->fn[token - RTAS_TOKEN_BASE] = fn;
 	return 0;
-}
-
-int rtas__register_kernel(struct vm *vm, u32 token)
-{
-	return rtas__register(vm, token, rtas_in_kernel);
 }
 
 bool rtas__has(struct vm *vm, u32 token)

@@ -4,6 +4,9 @@
 
 #include "fake-accel.h"
 #include "pvm/accel.h"
+#include "pvm/irq.h"
+#include "pvm/vm.h"
+#include "pvm/xics.h"
 
 struct fake_accel fake_accel;
 
@@ -48,9 +51,29 @@ int accel__get_cpu_char(struct vm *vm __unused, u64 *character, u64 *behaviour)
 	return 0;
 }
 
-int accel__irq_create(struct vm *vm __unused, u32 irq __unused, bool lsi __unused)
+int accel__irq_create(struct vm *vm __unused, u32 irq, bool lsi)
 {
+	if (irq < IRQ_BASE || irq >= IRQ_BASE + IRQ_MAX_SOURCES)
+		return -EINVAL;
 	fake_accel.irqs_created++;
+	fake_accel.irq_state[irq - IRQ_BASE] = XICS_STATE_PRIO_MASK | XICS_STATE_MASKED |
+					       (lsi ? XICS_STATE_LEVEL : 0);
+	return 0;
+}
+
+int accel__irq_get_state(struct vm *vm, u32 irq, u64 *state)
+{
+	if (irq < IRQ_BASE || irq >= IRQ_BASE + vm->nr_irqs)
+		return -ENOENT;
+	*state = fake_accel.irq_state[irq - IRQ_BASE];
+	return 0;
+}
+
+int accel__irq_set_state(struct vm *vm, u32 irq, u64 state)
+{
+	if (irq < IRQ_BASE || irq >= IRQ_BASE + vm->nr_irqs)
+		return -ENOENT;
+	fake_accel.irq_state[irq - IRQ_BASE] = state;
 	return 0;
 }
 

@@ -21,6 +21,7 @@ struct fake_accel {
 	u32 last_irq;
 	int last_level;
 	unsigned int irq_lines;
+	u64 irq_state[1024];	/* indexed by irq - IRQ_BASE */
 };
 
 extern struct fake_accel fake_accel;

@@ -24,6 +24,9 @@ int accel__configure_mmu(struct vm *vm, bool radix, bool gtse, u64 process_table
 int accel__get_cpu_char(struct vm *vm, u64 *character, u64 *behaviour);
 /* Create XICS source irq (masked, priority 0xff). */
 int accel__irq_create(struct vm *vm, u32 irq, bool lsi);
+/* Read / write a source's state (layout in pvm/xics.h). */
+int accel__irq_get_state(struct vm *vm, u32 irq, u64 *state);
+int accel__irq_set_state(struct vm *vm, u32 irq, u64 state);
 /* KVM_IRQ_LINE: level 1 delivers an edge source, level follows for LSIs. */
 int accel__irq_line(struct vm *vm, u32 irq, int level);
 /* Make a vCPU leave KVM_RUN soon (stop-self, VM shutdown). */

@@ -73,8 +73,6 @@ const struct rtas_def *rtas__def(u32 token);
 int rtas__init(struct vm *vm);
 void rtas__exit(struct vm *vm);
 int rtas__register(struct vm *vm, u32 token, rtas_fn fn);
-/* A token serviced inside KVM (XICS): published in /rtas, never reaches us. */
-int rtas__register_kernel(struct vm *vm, u32 token);
 bool rtas__has(struct vm *vm, u32 token);
 s64 rtas__hcall(struct vm *vm, struct vcpu *vcpu, u64 args_gpa);
 void rtas__stub(u8 out[RTAS_STUB_SIZE]);
