@@ -86,13 +86,14 @@ static void rtas_int_on(struct rtas_call *c)
 
 int xics__init(struct vm *vm)
 {
-	int ret = 0;
+	static const struct rtas_handler calls[] = {
+		{ RTAS_IBM_SET_XIVE, rtas_set_xive },
+		{ RTAS_IBM_GET_XIVE, rtas_get_xive },
+		{ RTAS_IBM_INT_OFF, rtas_int_off },
+		{ RTAS_IBM_INT_ON, rtas_int_on },
+	};
 
 	if (!accel__has_cap(vm, ACCEL_CAP_XICS))
 		return 0;
-	ret |= rtas__register(vm, RTAS_IBM_SET_XIVE, rtas_set_xive);
-	ret |= rtas__register(vm, RTAS_IBM_GET_XIVE, rtas_get_xive);
-	ret |= rtas__register(vm, RTAS_IBM_INT_OFF, rtas_int_off);
-	ret |= rtas__register(vm, RTAS_IBM_INT_ON, rtas_int_on);
-	return ret ? -EINVAL : 0;
+	return rtas__register_all(vm, calls, ARRAY_SIZE(calls));
 }

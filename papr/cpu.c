@@ -96,12 +96,16 @@ static s64 h_get_cpu_characteristics(struct hcall_ctx *c)
 
 int papr_cpu__init(struct vm *vm)
 {
-	int ret = 0;
+	static const struct rtas_handler calls[] = {
+		{ RTAS_QUERY_CPU_STOPPED_STATE, rtas_query_cpu_stopped_state },
+		{ RTAS_START_CPU, rtas_start_cpu },
+		{ RTAS_STOP_SELF, rtas_stop_self },
+	};
+	int ret = rtas__register_all(vm, calls, ARRAY_SIZE(calls));
 
-	ret |= rtas__register(vm, RTAS_QUERY_CPU_STOPPED_STATE, rtas_query_cpu_stopped_state);
-	ret |= rtas__register(vm, RTAS_START_CPU, rtas_start_cpu);
-	ret |= rtas__register(vm, RTAS_STOP_SELF, rtas_stop_self);
-	ret |= hcall__register(vm, H_SET_MODE, h_set_mode);
-	ret |= hcall__register(vm, H_GET_CPU_CHARACTERISTICS, h_get_cpu_characteristics);
-	return ret ? -EINVAL : 0;
+	if (!ret)
+		ret = hcall__register(vm, H_SET_MODE, h_set_mode);
+	if (!ret)
+		ret = hcall__register(vm, H_GET_CPU_CHARACTERISTICS, h_get_cpu_characteristics);
+	return ret;
 }

@@ -118,22 +118,18 @@ size_t hcall__hypertas(struct vm *vm __unused, char *buf, size_t size)
 
 int papr__init(struct vm *vm)
 {
+	/* Each module registers only what this VM can offer. */
+	static int (*const inits[])(struct vm *) = {
+		hcall__init, rtas__init, papr_cpu__init, papr_mmu__init,
+		papr_power__init, papr_sysparm__init, papr_pvm__init, xics__init,
+	};
+	unsigned int i;
 	int ret;
 
-	ret = hcall__init(vm);
-	if (!ret)
-		ret = rtas__init(vm);
-	if (!ret)
-		ret = papr_cpu__init(vm);
-	if (!ret)
-		ret = papr_mmu__init(vm);
-	if (!ret)
-		ret = papr_power__init(vm);
-	if (!ret)
-		ret = papr_sysparm__init(vm);
-	if (!ret)
-		ret = papr_pvm__init(vm);
-	if (!ret)
-		ret = xics__init(vm);
-	return ret;
+	for (i = 0; i < ARRAY_SIZE(inits); i++) {
+		ret = inits[i](vm);
+		if (ret)
+			return ret;
+	}
+	return 0;
 }

@@ -129,14 +129,15 @@ static void rtas_event_scan(struct rtas_call *c)
 
 int papr_power__init(struct vm *vm)
 {
-	int ret = 0;
+	static const struct rtas_handler calls[] = {
+		{ RTAS_POWER_OFF, rtas_power_off },
+		{ RTAS_SYSTEM_REBOOT, rtas_system_reboot },
+		{ RTAS_IBM_OS_TERM, rtas_os_term },
+		{ RTAS_DISPLAY_CHARACTER, rtas_display_character },
+		{ RTAS_GET_TIME_OF_DAY, rtas_get_time_of_day },
+		{ RTAS_SET_TIME_OF_DAY, rtas_set_time_of_day },
+		{ RTAS_EVENT_SCAN, rtas_event_scan },
+	};
 
-	ret |= rtas__register(vm, RTAS_POWER_OFF, rtas_power_off);
-	ret |= rtas__register(vm, RTAS_SYSTEM_REBOOT, rtas_system_reboot);
-	ret |= rtas__register(vm, RTAS_IBM_OS_TERM, rtas_os_term);
-	ret |= rtas__register(vm, RTAS_DISPLAY_CHARACTER, rtas_display_character);
-	ret |= rtas__register(vm, RTAS_GET_TIME_OF_DAY, rtas_get_time_of_day);
-	ret |= rtas__register(vm, RTAS_SET_TIME_OF_DAY, rtas_set_time_of_day);
-	ret |= rtas__register(vm, RTAS_EVENT_SCAN, rtas_event_scan);
-	return ret ? -EINVAL : 0;
+	return rtas__register_all(vm, calls, ARRAY_SIZE(calls));
 }

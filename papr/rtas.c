@@ -82,6 +82,19 @@ int rtas__register(struct vm *vm, u32 token, rtas_fn fn)
 	return 0;
 }
 
+int rtas__register_all(struct vm *vm, const struct rtas_handler *h, unsigned int n)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		ret = rtas__register(vm, h[i].token, h[i].fn);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 bool rtas__has(struct vm *vm, u32 token)
 {
 	return rtas__def(token) && vm->rtas->fn[token - RTAS_TOKEN_BASE];

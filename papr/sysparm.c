@@ -76,9 +76,10 @@ static void rtas_set_system_parameter(struct rtas_call *c)
 
 int papr_sysparm__init(struct vm *vm)
 {
-	int ret = 0;
+	static const struct rtas_handler calls[] = {
+		{ RTAS_IBM_GET_SYSTEM_PARAMETER, rtas_get_system_parameter },
+		{ RTAS_IBM_SET_SYSTEM_PARAMETER, rtas_set_system_parameter },
+	};
 
-	ret |= rtas__register(vm, RTAS_IBM_GET_SYSTEM_PARAMETER, rtas_get_system_parameter);
-	ret |= rtas__register(vm, RTAS_IBM_SET_SYSTEM_PARAMETER, rtas_set_system_parameter);
-	return ret ? -EINVAL : 0;
+	return rtas__register_all(vm, calls, ARRAY_SIZE(calls));
 }

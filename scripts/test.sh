@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: dependencies, build, host unit tests, lab tests in the
-# emulated POWER LPAR (nested API v2 host, then v1). Ends with "N passed, M failed".
+# emulated POWER LPAR (nested API v2 host, then v1): the foundation smoke boot,
+# the bare-metal PAPR conformance payloads, Linux SMP and interrupts.
+# Ends with "N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
@@ -32,6 +34,10 @@ suite() {
 suite unit make -s unit
 suite "lab smoke (nested API v2 host)" scripts/lab-smoke.sh --host v2
 suite "lab smoke (nested API v1 host)" scripts/lab-smoke.sh --host v1
+suite "bare-metal PAPR suite (v2 host)" scripts/lab-baremetal.sh --host v2
+suite "bare-metal PAPR suite (v1 host)" scripts/lab-baremetal.sh --host v1
+suite "Linux SMP and interrupts (v2 host)" scripts/lab-smp.sh --host v2
+suite "Linux SMP and interrupts (v1 host)" scripts/lab-smp.sh --host v1
 
 echo "test: whole suite took $(( $(date +%s) - start )) s"
 echo "$total_pass passed, $total_fail failed"

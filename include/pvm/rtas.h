@@ -73,6 +73,14 @@ const struct rtas_def *rtas__def(u32 token);
 int rtas__init(struct vm *vm);
 void rtas__exit(struct vm *vm);
 int rtas__register(struct vm *vm, u32 token, rtas_fn fn);
+
+struct rtas_handler {
+	u32 token;
+	rtas_fn fn;
+};
+
+/* Register a module's calls; 0, or the first error. */
+int rtas__register_all(struct vm *vm, const struct rtas_handler *h, unsigned int n);
 bool rtas__has(struct vm *vm, u32 token);
 s64 rtas__hcall(struct vm *vm, struct vcpu *vcpu, u64 args_gpa);
 void rtas__stub(u8 out[RTAS_STUB_SIZE]);
