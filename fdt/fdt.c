@@ -103,6 +103,7 @@ static int fdt_rtas(struct vm *vm, void *fdt)
 
 static int fdt_cpus(struct vm *vm, void *fdt)
 {
+	static const u8 pi_features[] = { 1, 0, 0x08 };
 	unsigned int threads = vm->cfg.threads, core, t;
 	u32 servers[8];
 	char name[64];
@@ -146,6 +147,12 @@ static int fdt_cpus(struct vm *vm, void *fdt)
 		TRY(fdt_property_u32(fdt, "ibm,purr", 1));
 		TRY(fdt_property_u32(fdt, "ibm,spurr", 1));
 		TRY(fdt_property(fdt, "64-bit", NULL, 0));
+		/*
+		 * pi-features byte 0 bit 4 (MSB first) clears CPU_FTR_DBELL: IPIs go
+		 * through the in-kernel XICS instead of msgsndp, which KVM would
+		 * have to emulate (QEMU does the same under KVM).
+		 */
+		TRY(fdt_property(fdt, "ibm,pi-features", pi_features, sizeof(pi_features)));
 		TRY(fdt_property_string(fdt, "status", "okay"));
 		TRY(fdt_end_node(fdt));
 	}

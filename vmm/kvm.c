@@ -136,6 +136,29 @@ static void create_xics(struct kvm_state *ks)
 	ks->xics_fd = cd.fd;
 }
 
+/*
+ * Guest RAM, 2 MiB aligned and THP-backed where the host allows: KVM then
+ * maps the guest in 2 MiB pages, so a booting guest takes 32x fewer
+ * partition-scope faults -- each one a costly round trip when pvm itself
+ * runs nested in an LPAR.
+ */
+static void *alloc_guest_ram(u64 size)
+{
+	u64 align = 2 * SZ_1M;
+	u8 *p = mmap(NULL, size + align, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	u8 *ram;
+
+	if (p == MAP_FAILED)
+		return NULL;
+	ram = (u8 *)ALIGN_UP((unsigned long)p, align);
+	if (ram > p)
+		munmap(p, ram - p);
+	munmap(ram + size, (p + size + align) - (ram + size));
+	madvise(ram, size, MADV_HUGEPAGE);
+	return ram;
+}
+
 static void kick_handler(int sig __unused)
 {
 }
@@ -199,9 +222,8 @@ int kvm__init(struct vm *vm)
 	radix_ap_encodings(vm, ks);
 	create_xics(ks);
 
-	ram = mmap(NULL, vm->cfg.ram_size, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (ram == MAP_FAILED) {
+	ram = alloc_guest_ram(vm->cfg.ram_size);
+	if (!ram) {
 		pr_err("cannot allocate %llu MiB of guest memory: %s",
 		       (unsigned long long)(vm->cfg.ram_size / SZ_1M), strerror(errno));
 		return PVM_EXIT_NOMEM;

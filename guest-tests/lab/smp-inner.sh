@@ -10,11 +10,26 @@ not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
 out=/tmp/smp.out
 t0=$(cut -d' ' -f1 /proc/uptime)
 # The line waits in pvm's console buffer until the guest reads it.
-{ echo pvm-console-input-ok; } | timeout 900 "$PVM" run -k /guest/vmlinux -i /guest/initrd.cpio.gz \
-	-m 1G -c 4 --threads 2 -p "console=hvc0 quiet pvmtest=smp pvmtest.cpus=4" >$out 2>&1
-rc=$?
+# Console lines stream out as "# | ..." while the guest runs; the console
+# line is typed into pvm's stdin (a FIFO held open read-write, so it never
+# sees EOF) once the guest says it is waiting for it.
+rm -f /tmp/smp.in
+mkfifo /tmp/smp.in
+exec 3<>/tmp/smp.in
+{
+	timeout 900 "$PVM" run -k /guest/vmlinux -i /guest/initrd.cpio.gz \
+		-m 1G -c 4 --threads 2 -p "console=hvc0 quiet pvmtest=smp pvmtest.cpus=4" <&3 2>&1
+	echo $? >/tmp/smp.rc
+} | while IFS= read -r l; do
+	case $l in
+	*GUEST-WAITING-INPUT*) echo pvm-console-input-ok >&3 ;;
+	esac
+	printf '%s\n' "$l" >>$out
+	printf '# | %s\n' "$l"
+done
+exec 3>&-
+rc=$(cat /tmp/smp.rc 2>/dev/null || echo 255)
 t1=$(cut -d' ' -f1 /proc/uptime)
-sed 's/^/# | /' $out
 for t in $TESTS; do
 	if grep -q "^GUEST-TEST $t PASS" $out; then
 		ok "smp: $t"
