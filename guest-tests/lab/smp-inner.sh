@@ -1,8 +1,12 @@
 #!/bin/sh
 # SMP/interrupt suite inside the emulated LPAR (scripts/lab-smp.sh). busybox sh.
-# Boots a Linux guest with -c 4 --threads 2, feeds one console line through
+# Boots a Linux guest (default -c 4 --threads 2), types one console line into
 # pvm's stdin, and counts the guest's GUEST-TEST lines. Ends "N passed, M failed".
 PVM=${PVM:-pvm}
+# Guest shape and offline/online rounds; scripts/lab-smp.sh sets them per host.
+SMP_CPUS=${SMP_CPUS:-4}
+SMP_THREADS=${SMP_THREADS:-2}
+SMP_CYCLES=${SMP_CYCLES:-20}
 TESTS="smp-cpus-online smp-nproc console-input console-irq cpu-offline-online smp-all-back ipi-count"
 n=0 passed=0 failed=0
 ok() { n=$((n + 1)); passed=$((passed + 1)); echo "ok $n - $*"; }
@@ -18,7 +22,8 @@ mkfifo /tmp/smp.in
 exec 3<>/tmp/smp.in
 {
 	timeout 900 "$PVM" run -k /guest/vmlinux -i /guest/initrd.cpio.gz \
-		-m 1G -c 4 --threads 2 -p "console=hvc0 quiet pvmtest=smp pvmtest.cpus=4" <&3 2>&1
+		-m 1G -c $SMP_CPUS --threads $SMP_THREADS \
+		-p "console=hvc0 quiet pvmtest=smp pvmtest.cpus=$SMP_CPUS pvmtest.cycles=$SMP_CYCLES" <&3 2>&1
 	echo $? >/tmp/smp.rc
 } | while IFS= read -r l; do
 	case $l in
@@ -39,6 +44,7 @@ for t in $TESTS; do
 	fi
 done
 if [ "$rc" = 0 ]; then ok "smp: pvm exits 0 after power-off"; else not_ok "smp: pvm exits 0 after power-off (got $rc)"; fi
+echo "# guest -c $SMP_CPUS --threads $SMP_THREADS, $SMP_CYCLES offline/online rounds per CPU"
 echo "# smp guest run took $(awk -v a="$t1" -v b="$t0" 'BEGIN { printf "%.1f", a - b }') s"
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
