@@ -10,7 +10,7 @@ start=$(date +%s)
 bash scripts/deps.sh || { echo "test: dependency setup failed"; echo "0 passed, 1 failed"; exit 1; }
 make -s pvm || { echo "test: building pvm failed"; echo "0 passed, 1 failed"; exit 1; }
 
-total_pass=0 total_fail=0
+total_pass=0 total_fail=0 total_skip=0
 # Runs one suite, echoes its output and adds its closing "N passed, M failed".
 suite() {
 	local name=$1 out line p f
@@ -29,6 +29,9 @@ suite() {
 	f=$(sed -E 's/^([A-Za-z-]+: )?([0-9]+) passed, ([0-9]+) failed.*/\3/' <<<"$line")
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
+	case $line in
+	*skipped*) total_skip=$((total_skip + $(sed -E 's/.*, ([0-9]+) skipped.*/\1/' <<<"$line"))) ;;
+	esac
 }
 
 suite unit make -s unit
@@ -40,5 +43,5 @@ suite "Linux SMP and interrupts (v2 host)" scripts/lab-smp.sh --host v2
 suite "Linux SMP and interrupts (v1 host)" scripts/lab-smp.sh --host v1
 
 echo "test: whole suite took $(( $(date +%s) - start )) s"
-echo "$total_pass passed, $total_fail failed"
+echo "$total_pass passed, $total_fail failed, $total_skip skipped"
 [ "$total_fail" -eq 0 ]
