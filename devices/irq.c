@@ -30,12 +30,22 @@ int irq__alloc(struct vm *vm, bool lsi)
 	return irq;
 }
 
-int irq__raise(struct vm *vm, u32 irq)
-{
-	return accel__irq_line(vm, irq, 1);
-}
-
+/*
+ * Under irq_lock: KVM's source-state write clears a pending masked interrupt
+ * unless the state read just before saw it, so no raise may fall in between
+ * (devices/xics.c does its read-modify-write under the same lock).
+ */
 int irq__set_level(struct vm *vm, u32 irq, bool level)
 {
-	return accel__irq_line(vm, irq, level);
+	int ret;
+
+	pthread_mutex_lock(&vm->irq_lock);
+	ret = accel__irq_line(vm, irq, level);
+	pthread_mutex_unlock(&vm->irq_lock);
+	return ret;
+}
+
+int irq__raise(struct vm *vm, u32 irq)
+{
+	return irq__set_level(vm, irq, true);
 }

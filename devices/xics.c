@@ -16,45 +16,48 @@
 
 #define XICS_PRIO_MASKED 0xff
 
-static bool source_state(struct rtas_call *c, u64 *state)
+/*
+ * Read-modify-write of a source under irq_lock (see irq__set_level). The
+ * state read carries PENDING for an interrupt that arrived while masked, and
+ * writing it back re-delivers it, so nothing raised before is lost.
+ */
+static void update_source(struct rtas_call *c, u64 clear, u64 set)
 {
-	if (accel__irq_get_state(c->vm, c->args[0], state)) {
-		c->rets[0] = (u32)RTAS_OUT_PARAM_ERROR;
-		return false;
-	}
-	return true;
-}
+	struct vm *vm = c->vm;
+	u64 state;
 
-static void put_state(struct rtas_call *c, u64 state)
-{
-	c->rets[0] = accel__irq_set_state(c->vm, c->args[0], state) ?
-			     (u32)RTAS_OUT_HW_ERROR : RTAS_OUT_SUCCESS;
+	pthread_mutex_lock(&vm->irq_lock);
+	if (accel__irq_get_state(vm, c->args[0], &state))
+		c->rets[0] = (u32)RTAS_OUT_PARAM_ERROR;
+	else if (accel__irq_set_state(vm, c->args[0], (state & ~clear) | set))
+		c->rets[0] = (u32)RTAS_OUT_HW_ERROR;
+	else
+		c->rets[0] = RTAS_OUT_SUCCESS;
+	pthread_mutex_unlock(&vm->irq_lock);
 }
 
 static void rtas_set_xive(struct rtas_call *c)
 {
 	u32 server = c->args[1], prio = c->args[2];
-	u64 state;
+	u64 set = server | ((u64)prio << XICS_STATE_PRIO_SHIFT);
 
 	if (prio > XICS_PRIO_MASKED || !vm__find_vcpu(c->vm, server)) {
 		c->rets[0] = (u32)RTAS_OUT_PARAM_ERROR;
 		return;
 	}
-	if (!source_state(c, &state))
-		return;
-	state &= ~(XICS_STATE_SERVER_MASK | XICS_STATE_PRIO_MASK | XICS_STATE_MASKED);
-	state |= server | ((u64)prio << XICS_STATE_PRIO_SHIFT);
 	if (prio == XICS_PRIO_MASKED)
-		state |= XICS_STATE_MASKED;
-	put_state(c, state);
+		set |= XICS_STATE_MASKED;
+	update_source(c, XICS_STATE_SERVER_MASK | XICS_STATE_PRIO_MASK | XICS_STATE_MASKED, set);
 }
 
 static void rtas_get_xive(struct rtas_call *c)
 {
 	u64 state;
 
-	if (!source_state(c, &state))
+	if (accel__irq_get_state(c->vm, c->args[0], &state)) {
+		c->rets[0] = (u32)RTAS_OUT_PARAM_ERROR;
 		return;
+	}
 	c->rets[0] = RTAS_OUT_SUCCESS;
 	c->rets[1] = state & XICS_STATE_SERVER_MASK;
 	/* A source switched off with int-off reports the masked priority. */
@@ -64,24 +67,16 @@ static void rtas_get_xive(struct rtas_call *c)
 
 static void rtas_int_off(struct rtas_call *c)
 {
-	u64 state;
-
-	if (source_state(c, &state))
-		put_state(c, state | XICS_STATE_MASKED);
+	update_source(c, 0, XICS_STATE_MASKED);
 }
 
+/*
+ * Back to the saved priority; with none set (0xff) the source stays masked
+ * and the call still succeeds, as with KVM's own int-on.
+ */
 static void rtas_int_on(struct rtas_call *c)
 {
-	u64 state;
-
-	if (!source_state(c, &state))
-		return;
-	/* Nothing to unmask to: the guest must set a priority first. */
-	if (((state & XICS_STATE_PRIO_MASK) >> XICS_STATE_PRIO_SHIFT) == XICS_PRIO_MASKED) {
-		c->rets[0] = (u32)RTAS_OUT_PARAM_ERROR;
-		return;
-	}
-	put_state(c, state & ~XICS_STATE_MASKED);
+	update_source(c, XICS_STATE_MASKED, 0);
 }
 
 int xics__init(struct vm *vm)

@@ -24,6 +24,7 @@ int vm__init(struct vm *vm, const struct vm_config *cfg)
 	vm->exit_reason = VM_EXIT_NONE;
 	vm->timebase_freq = 512000000;
 	pthread_mutex_init(&vm->lock, NULL);
+	pthread_mutex_init(&vm->irq_lock, NULL);
 	vm->exit_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	return vm->exit_efd < 0 ? -errno : 0;
 }

@@ -88,6 +88,8 @@ struct vm {
 	unsigned int panel_len;
 
 	unsigned int nr_irqs;	/* XICS sources allocated from IRQ_BASE */
+	/* Orders source-state read-modify-writes against raising a source. */
+	pthread_mutex_t irq_lock;
 
 	pthread_mutex_t lock;
 	int exit_efd;		/* eventfd: readable once the VM is exiting */
