@@ -62,7 +62,7 @@ host_packages() {
 	local need=()
 	local p
 	for p in gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross make cpio gzip \
-		 xz-utils libfdt-dev pkg-config device-tree-compiler file; do
+		 xz-utils libfdt-dev libjson-c-dev pkg-config device-tree-compiler file; do
 		dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 	done
 	if [ ${#need[@]} -gt 0 ]; then
@@ -92,14 +92,16 @@ fetch_unpack() {
 }
 
 sysroot() {
-	[ -f "$CACHE/stamp-sysroot" ] && return
+	# Bump when the package list changes so old caches are rebuilt.
+	[ "$(cat "$CACHE/stamp-sysroot" 2>/dev/null)" = 2 ] && return
 	log "building ppc64el sysroot in $CACHE/sysroot"
 	rm -rf "$CACHE/sysroot"
 	local p
-	for p in libfdt-dev libfdt1 liburing-dev liburing2 libseccomp-dev libseccomp2; do
+	for p in libfdt-dev libfdt1 liburing-dev liburing2 libseccomp-dev libseccomp2 \
+		 libjson-c-dev libjson-c5; do
 		fetch_unpack "$p:ppc64el" "$CACHE/sysroot"
 	done
-	touch "$CACHE/stamp-sysroot"
+	echo 2 >"$CACHE/stamp-sysroot"
 }
 
 kernel_version() {
