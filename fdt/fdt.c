@@ -11,6 +11,7 @@
 #include <libfdt.h>
 
 #include "pvm/accel.h"
+#include "pvm/events.h"
 #include "pvm/fdt.h"
 #include "pvm/hcall.h"
 #include "pvm/log.h"
@@ -203,6 +204,43 @@ static int fdt_xics(struct vm *vm, void *fdt)
 	return fdt_end_node(fdt);
 }
 
+/* One child per event class with a source; kernel paths are fixed names. */
+static int fdt_event_sources(struct vm *vm, void *fdt)
+{
+	static const struct { const char *name; enum event_class cls; } nodes[] = {
+		{ "epow-events", EVENT_EPOW },
+		{ "hot-plug-events", EVENT_HOTPLUG },
+	};
+	u32 ranges[2 * EVENT_NR_CLASSES];
+	unsigned int i, n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(nodes); i++) {
+		int irq = events__irq(vm, nodes[i].cls);
+
+		if (irq >= 0) {
+			ranges[n++] = cpu_to_fdt32(irq);
+			ranges[n++] = cpu_to_fdt32(1);
+		}
+	}
+	if (!n)
+		return 0;
+	TRY(fdt_begin_node(fdt, "event-sources"));
+	TRY(fdt_property(fdt, "interrupt-controller", NULL, 0));
+	TRY(fdt_property_u32(fdt, "#interrupt-cells", 2));
+	TRY(fdt_property(fdt, "interrupt-ranges", ranges, 4 * n));
+	for (i = 0; i < ARRAY_SIZE(nodes); i++) {
+		int irq = events__irq(vm, nodes[i].cls);
+		u32 intr[2] = { cpu_to_fdt32(irq), 0 };	/* edge */
+
+		if (irq < 0)
+			continue;
+		TRY(fdt_begin_node(fdt, nodes[i].name));
+		TRY(fdt_property(fdt, "interrupts", intr, sizeof(intr)));
+		TRY(fdt_end_node(fdt));
+	}
+	return fdt_end_node(fdt);
+}
+
 static int fdt_build(struct vm *vm, void *fdt, u32 size)
 {
 	bool xics = accel__has_cap(vm, ACCEL_CAP_XICS);
@@ -231,6 +269,7 @@ static int fdt_build(struct vm *vm, void *fdt, u32 size)
 	TRY(fdt_vdevice(vm, fdt));
 	if (xics)
 		TRY(fdt_xics(vm, fdt));
+	TRY(fdt_event_sources(vm, fdt));
 
 	/* What QEMU publishes under KVM: lets the guest know its hypervisor. */
 	TRY(fdt_begin_node(fdt, "hypervisor"));

@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "pvm/builtin.h"
+#include "pvm/control.h"
+#include "pvm/event.h"
 #include "pvm/hcall.h"
 #include "pvm/kvm.h"
 #include "pvm/loader.h"
@@ -239,7 +241,7 @@ int cmd_run(int argc, char **argv)
 			return ret;
 	}
 
-	if (vm__init(&vm, &cfg))
+	if (vm__init(&vm, &cfg) || event__init(&vm))
 		return PVM_EXIT_INTERNAL;
 	ret = kvm__init(&vm);
 	if (ret)
@@ -276,6 +278,9 @@ int cmd_run(int argc, char **argv)
 		(unsigned long long)vm.kernel_end, (unsigned long long)vm.entry,
 		(unsigned long long)vm.fdt_addr, (unsigned long long)vm.rtas_base);
 
+	/* Before any vCPU runs: a second VM with the same name fails here. */
+	if (control__init(&vm))
+		return PVM_EXIT_USAGE;
 	sig_fd = setup_signals();
 	/* The boot CPU starts like QEMU's pseries: r3 = FDT, r4 = r5 = 0. */
 	vcpu__start(vm.vcpus[0], vm.entry, vm.fdt_addr);
@@ -287,7 +292,10 @@ int cmd_run(int argc, char **argv)
 		}
 	}
 	term__raw(STDIN_FILENO);
-	term__loop(&vm, STDIN_FILENO, sig_fd);
+	if (term__init(&vm, STDIN_FILENO, sig_fd))
+		pr_warn("console input unavailable");
+	event__loop(&vm, term__poll_ms);
+	control__exit(&vm);
 	term__restore();
 	kvm__join(&vm);
 	return exit_status(&vm);

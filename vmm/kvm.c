@@ -483,8 +483,10 @@ static bool handle_exit(struct vcpu *v)
 	struct kvm_run *run = VS(v)->run;
 	struct vm *vm = v->vm;
 
+	v->stat_exits++;
 	switch (run->exit_reason) {
 	case KVM_EXIT_PAPR_HCALL:
+		v->stat_hcalls++;
 		run->papr_hcall.ret = hcall__dispatch(vm, v, run->papr_hcall.nr,
 						      run->papr_hcall.args);
 		return true;
@@ -539,6 +541,8 @@ static void *vcpu_thread(void *arg)
 				break;
 			}
 		}
+		if (vm->paused && !vm__wait_unpaused(vm))
+			break;
 		if (apply_lpcr(v)) {
 			vm__request_exit(vm, VM_EXIT_FAULT);
 			break;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Host terminal and pvm's main event loop: console input, signals, VM exit. */
+/* Host terminal: console input (with backpressure), the escape key, signals. */
 #include <errno.h>
-#include <poll.h>
+#include <sys/epoll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +9,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "pvm/event.h"
 #include "pvm/log.h"
 #include "pvm/term.h"
 #include "pvm/vm.h"
@@ -67,51 +68,75 @@ static size_t filter_escape(struct vm *vm, u8 *buf, size_t n)
 	return o;
 }
 
-void term__loop(struct vm *vm, int in_fd, int sig_fd)
+/* Console input the guest has not taken yet (its buffer was full). */
+static u8 pend_buf[256];
+static size_t pend_len, pend_off;
+static int term_fd = -1;
+
+static void term_flush(struct vm *vm)
 {
-	bool tty = isatty(in_fd);
-	u8 buf[256];
-	size_t pend_len = 0, pend_off = 0;
+	size_t took;
 
-	for (;;) {
-		struct pollfd pfd[3] = {
-			{ .fd = vm->exit_efd, .events = POLLIN },
-			{ .fd = sig_fd, .events = POLLIN },
-			{ .fd = in_fd, .events = POLLIN },
-		};
-		int nfds = in_fd >= 0 && !pend_len ? 3 : 2;
-		/* While the guest has not drained its input, poll it every 10 ms. */
-		int timeout = pend_len ? 10 : -1;
+	if (!pend_len || !vm->vty)
+		return;
+	took = vty__input(vm->vty, pend_buf + pend_off, pend_len);
+	pend_off += took;
+	pend_len -= took;
+	/* Drained: take more input from the terminal again. */
+	if (!pend_len && term_fd >= 0)
+		event__mod(vm, term_fd, EPOLLIN);
+}
 
-		if (poll(pfd, nfds, timeout) < 0 && errno != EINTR)
-			break;
-		if (pfd[0].revents)
-			break;
-		if (pfd[1].revents & POLLIN) {
-			struct signalfd_siginfo si;
+static void term_input(struct vm *vm, int fd, u32 events __unused, void *data __unused)
+{
+	ssize_t n;
 
-			if (read(sig_fd, &si, sizeof(si)) == sizeof(si)) {
-				pr_info("signal %u: stopping the guest", si.ssi_signo);
-				vm__request_exit(vm, VM_EXIT_SIGNAL);
-			}
+	/* A hangup is reported even while reading is paused: keep what is held. */
+	if (pend_len)
+		return;
+	n = read(fd, pend_buf, sizeof(pend_buf));
+
+	if (n <= 0) {
+		if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+			/* EOF on a pipe: the guest simply gets no more input. */
+			event__del(vm, fd);
+			term_fd = -1;
 		}
-		if (nfds == 3 && (pfd[2].revents & (POLLIN | POLLHUP | POLLERR))) {
-			ssize_t n = read(in_fd, buf, sizeof(buf));
-
-			if (n <= 0) {
-				/* EOF on a pipe: the guest simply gets no more input. */
-				if (n == 0 || (errno != EINTR && errno != EAGAIN))
-					in_fd = -1;
-				continue;
-			}
-			pend_len = tty ? filter_escape(vm, buf, n) : (size_t)n;
-			pend_off = 0;
-		}
-		if (pend_len && vm->vty) {
-			size_t took = vty__input(vm->vty, buf + pend_off, pend_len);
-
-			pend_off += took;
-			pend_len -= took;
-		}
+		return;
 	}
+	pend_len = isatty(fd) ? filter_escape(vm, pend_buf, n) : (size_t)n;
+	pend_off = 0;
+	term_flush(vm);
+	/* Backpressure: stop reading until the guest drains its buffer. */
+	if (pend_len && term_fd >= 0)
+		event__mod(vm, fd, 0);
+}
+
+static void term_signal(struct vm *vm, int fd, u32 events __unused, void *data __unused)
+{
+	struct signalfd_siginfo si;
+
+	if (read(fd, &si, sizeof(si)) == sizeof(si)) {
+		pr_info("signal %u: stopping the guest", si.ssi_signo);
+		vm__request_exit(vm, VM_EXIT_SIGNAL);
+	}
+}
+
+int term__poll_ms(struct vm *vm)
+{
+	term_flush(vm);
+	/* While the guest has not drained its input, look again in 10 ms. */
+	return pend_len ? 10 : -1;
+}
+
+int term__init(struct vm *vm, int in_fd, int sig_fd)
+{
+	int ret = event__add(vm, sig_fd, EPOLLIN, term_signal, NULL);
+
+	if (ret)
+		return ret;
+	/* /dev/null and regular files cannot be polled: no console input then. */
+	if (in_fd >= 0 && !event__add(vm, in_fd, EPOLLIN, term_input, NULL))
+		term_fd = in_fd;
+	return 0;
 }

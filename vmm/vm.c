@@ -25,6 +25,8 @@ int vm__init(struct vm *vm, const struct vm_config *cfg)
 	vm->timebase_freq = 512000000;
 	pthread_mutex_init(&vm->lock, NULL);
 	pthread_mutex_init(&vm->irq_lock, NULL);
+	pthread_cond_init(&vm->pause_cond, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &vm->start);
 	vm->exit_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	return vm->exit_efd < 0 ? -errno : 0;
 }
@@ -62,10 +64,36 @@ void vm__request_exit(struct vm *vm, enum vm_exit why)
 		vm->exit_reason = why;
 	for (i = 0; i < vm->nr_vcpus; i++)
 		pthread_cond_broadcast(&vm->vcpus[i]->cond);
+	pthread_cond_broadcast(&vm->pause_cond);
 	pthread_mutex_unlock(&vm->lock);
 	for (i = 0; i < vm->nr_vcpus; i++)
 		accel__kick(vm->vcpus[i]);
 	n = write(vm->exit_efd, &one, sizeof(one));
+}
+
+void vm__pause(struct vm *vm, bool pause)
+{
+	unsigned int i;
+
+	pthread_mutex_lock(&vm->lock);
+	vm->paused = pause;
+	pthread_cond_broadcast(&vm->pause_cond);
+	pthread_mutex_unlock(&vm->lock);
+	if (pause)
+		for (i = 0; i < vm->nr_vcpus; i++)
+			accel__kick(vm->vcpus[i]);
+}
+
+bool vm__wait_unpaused(struct vm *vm)
+{
+	bool run;
+
+	pthread_mutex_lock(&vm->lock);
+	while (vm->paused && vm->exit_reason == VM_EXIT_NONE)
+		pthread_cond_wait(&vm->pause_cond, &vm->lock);
+	run = vm->exit_reason == VM_EXIT_NONE;
+	pthread_mutex_unlock(&vm->lock);
+	return run;
 }
 
 bool vm__exiting(struct vm *vm)

@@ -9,7 +9,9 @@ struct vm;
 
 void term__raw(int fd);
 void term__restore(void);
-/* Serve the console and signals until the VM exits. */
-void term__loop(struct vm *vm, int in_fd, int sig_fd);
+/* Register console input and the signal fd with the event loop. */
+int term__init(struct vm *vm, int in_fd, int sig_fd);
+/* For event__loop(): flushes held input; the next poll timeout. */
+int term__poll_ms(struct vm *vm);
 
 #endif

@@ -23,6 +23,9 @@ struct vcpu {
 	pthread_t thread;
 	pthread_cond_t cond;	/* signalled on start and on VM stop */
 	void *accel;		/* accelerator-private state */
+	/* Written only by the vCPU's thread; read for "stats". */
+	u64 stat_exits;
+	u64 stat_hcalls;
 };
 
 struct vcpu *vcpu__new(struct vm *vm, unsigned int id);

@@ -3,6 +3,7 @@
 #define PVM_VM_H
 
 #include <pthread.h>
+#include <time.h>
 
 #include "pvm/guest-mem.h"
 #include "pvm/types.h"
@@ -27,7 +28,7 @@ enum vm_exit {
 	VM_EXIT_PANIC = 1,
 	VM_EXIT_REBOOT = 2,
 	VM_EXIT_FAULT = 3,	/* a vCPU could not continue (KVM error) */
-	VM_EXIT_SIGNAL = 4,	/* the user stopped pvm (signal, Ctrl-a x) */
+	VM_EXIT_SIGNAL = 4,	/* the user stopped pvm (signal, Ctrl-a x, stop --force) */
 	VM_EXIT_GUEST = 5,	/* H_PVM_EXIT: the guest chose the status */
 };
 
@@ -52,9 +53,14 @@ struct vm_config {
 	unsigned int threads;
 };
 
+#define PVM_MAX_HANDLERS 128
+
 struct hcall_table;
+struct handler;
 struct rtas_table;
 struct vty;
+struct events;
+struct drc_table;
 
 struct vm {
 	struct vm_config cfg;
@@ -66,6 +72,8 @@ struct vm {
 	struct hcall_table *hcalls;
 	struct rtas_table *rtas;
 	struct vty *vty;
+	struct events *events;
+	struct drc_table *drcs;
 
 	/* Boot layout, filled by vm__load(). */
 	u64 entry;
@@ -91,9 +99,17 @@ struct vm {
 	/* Orders source-state read-modify-writes against raising a source. */
 	pthread_mutex_t irq_lock;
 
+	/* Main-thread event loop (vmm/event.c). */
+	int epfd;
+	struct handler *handlers[PVM_MAX_HANDLERS];
+	unsigned int nr_handlers;
+
 	pthread_mutex_t lock;
 	int exit_efd;		/* eventfd: readable once the VM is exiting */
 	enum vm_exit exit_reason;
+	bool paused;		/* vCPUs held out of KVM_RUN (control "pause") */
+	pthread_cond_t pause_cond;
+	struct timespec start;	/* CLOCK_MONOTONIC at vm__init() */
 	int guest_status;	/* with VM_EXIT_GUEST */
 
 	void *accel;
@@ -105,6 +121,10 @@ struct vcpu *vm__find_vcpu(struct vm *vm, unsigned int server);
 /* Record how the guest ended (first reason wins) and stop every vCPU. */
 void vm__request_exit(struct vm *vm, enum vm_exit why);
 bool vm__exiting(struct vm *vm);
+/* Hold every vCPU out of the guest (true) or let them run again (false). */
+void vm__pause(struct vm *vm, bool pause);
+/* Called by a vCPU thread before entering the guest; false when exiting. */
+bool vm__wait_unpaused(struct vm *vm);
 int vm__load(struct vm *vm, const void *kernel, size_t klen,
 	     const void *initrd, size_t ilen);
 int vm__build_fdt(struct vm *vm);

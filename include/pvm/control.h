@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PVM_CONTROL_H
+#define PVM_CONTROL_H
+
+/*
+ * The per-VM control socket: newline-delimited JSON, one request per line,
+ * one response line per request (docs/control-protocol.md).
+ */
+#include <stddef.h>
+
+#include "pvm/types.h"
+
+struct vm;
+struct json_object;
+
+#define CONTROL_PROTOCOL_VERSION 1
+#define CONTROL_MAX_LINE 65536
+#define CONTROL_MAX_CLIENTS 32
+
+/* Directory holding NAME.sock: $PVM_SOCKET_DIR, $XDG_RUNTIME_DIR/pvm, /run/pvm (root), /tmp/pvm-UID. */
+int control__dir(char *buf, size_t size);
+int control__path(const char *name, char *buf, size_t size);
+
+/* Server side, in pvm run. */
+int control__init(struct vm *vm);
+void control__exit(struct vm *vm);
+
+/* Command handlers fill *result, or return an error code string and message. */
+struct control_error {
+	const char *code;
+	char message[256];
+};
+
+/* Used by control.c and by modules adding commands (hotplug). */
+int control__error(struct control_error *err, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Client side: send one request, get the parsed response (caller puts it). */
+int control__request(const char *name, const char *command, struct json_object *args,
+		     struct json_object **response);
+
+#endif

@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Event logs and check-exception. Facts: ../shared/spec/papr-events-hvpipe-tpm.md §2.
+ * One event per check-exception call, oldest first, only of the classes
+ * asked for; while a class still has events its (edge) source is raised
+ * again. A source is only ever raised with an event queued: Linux's hotplug
+ * handler does not check the status and would parse a stale log.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "pvm/events.h"
+#include "pvm/irq.h"
+#include "pvm/log.h"
+#include "pvm/rtas.h"
+#include "pvm/vm.h"
+
+#define EPOW_SENSOR 9
+
+struct event {
+	u16 len;
+	u8 log[EVENT_LOG_MAX];
+};
+
+struct event_queue {
+	int irq;
+	unsigned int head, count;
+	struct event ev[EVENT_QUEUE_MAX];
+};
+
+struct events {
+	struct event_queue q[EVENT_NR_CLASSES];
+	u32 plid;
+};
+
+static const u32 class_mask[EVENT_NR_CLASSES] = {
+	[EVENT_EPOW] = EVENT_MASK_EPOW,
+	[EVENT_HOTPLUG] = EVENT_MASK_HOTPLUG,
+};
+
+static void put16(u8 *p, u16 v)
+{
+	p[0] = v >> 8;
+	p[1] = v;
+}
+
+static void put32(u8 *p, u32 v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
+
+static u8 bcd(unsigned int v)
+{
+	return ((v / 10) << 4) | (v % 10);
+}
+
+/* Section header: id, length including the header, version, subtype, creator. */
+static u8 *section(u8 *p, const char id[2], u16 len, u8 version, u8 subtype)
+{
+	p[0] = id[0];
+	p[1] = id[1];
+	put16(p + 2, len);
+	p[4] = version;
+	p[5] = subtype;
+	return p + 8;
+}
+
+/*
+ * Fixed header, v6 extended header, PH and UH, then the event's own section
+ * (filled by the caller at the returned pointer, sec_len bytes with header).
+ */
+static u8 *log_start(struct events *e, u8 *log, u8 type, u8 target, u8 uh_subsys,
+		     u8 uh_subtype, u16 sec_len, u16 *total)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	u8 *p;
+
+	*total = 8 + 16 + 48 + 24 + sec_len;
+	memset(log, 0, *total);
+	log[0] = 0x06;				/* version 6 */
+	log[1] = (1 << 5) | (2 << 3) | 0x04;	/* severity event, not recovered, extended */
+	log[2] = target;
+	log[3] = type;
+	put32(log + 4, *total - 8);
+	log[8] = 0x86;				/* valid, new log, big-endian */
+	log[10] = 0x8e;				/* PowerPC format, log format 14 */
+	put32(log + 20, 0x49424d00);		/* "IBM\0" */
+
+	gmtime_r(&now, &tm);
+	p = section(log + 24, "PH", 48, 1, 0);
+	put32(p, (bcd((tm.tm_year + 1900) / 100) << 24) | (bcd((tm.tm_year + 1900) % 100) << 16) |
+		  (bcd(tm.tm_mon + 1) << 8) | bcd(tm.tm_mday));
+	put32(p + 4, (bcd(tm.tm_hour) << 24) | (bcd(tm.tm_min) << 16) | (bcd(tm.tm_sec) << 8));
+	p[16] = 'H';				/* created by the hypervisor */
+	p[19] = 3;				/* sections */
+	put32(p + 32, ++e->plid);
+	p = section(log + 72, "UH", 24, 1, 0);
+	p[0] = uh_subsys;
+	p[3] = uh_subtype;
+	return log + 96;
+}
+
+static int queue_event(struct vm *vm, enum event_class cls, const u8 *log, u16 len)
+{
+	struct event_queue *q = &vm->events->q[cls];
+	struct event *ev;
+	bool was_empty;
+
+	pthread_mutex_lock(&vm->lock);
+	if (q->count == EVENT_QUEUE_MAX) {
+		pthread_mutex_unlock(&vm->lock);
+		return -EBUSY;
+	}
+	ev = &q->ev[(q->head + q->count) % EVENT_QUEUE_MAX];
+	memcpy(ev->log, log, len);
+	ev->len = len;
+	was_empty = !q->count++;
+	pthread_mutex_unlock(&vm->lock);
+	/* One edge per queue that becomes non-empty; check-exception re-raises. */
+	if (was_empty && q->irq >= 0)
+		irq__raise(vm, q->irq);
+	return 0;
+}
+
+int events__epow_shutdown(struct vm *vm)
+{
+	u8 log[EVENT_LOG_MAX];
+	u16 len;
+	u8 *p = log_start(vm->events, log, 0x40, 5, 0xa0, 0xd0, 20, &len);
+
+	p = section(p, "EP", 20, 2, 0);
+	p[0] = 3;		/* action: system shutdown */
+	p[1] = 1;		/* modifier: normal, i.e. orderly power-off */
+	p[2] = 1;		/* partition specific */
+	return queue_event(vm, EVENT_EPOW, log, len);
+}
+
+int events__hotplug(struct vm *vm, u8 resource, u8 action, u8 id_type, u32 id0, u32 id1)
+{
+	u8 log[EVENT_LOG_MAX];
+	u16 len;
+	u8 *p = log_start(vm->events, log, 0xe5, 6, 0x80, 0, 20, &len);
+
+	p = section(p, "HP", 20, 1, 0);
+	p[0] = resource;
+	p[1] = action;
+	p[2] = id_type;
+	put32(p + 4, id0);
+	put32(p + 8, id1);
+	return queue_event(vm, EVENT_HOTPLUG, log, len);
+}
+
+unsigned int events__pending(struct vm *vm, enum event_class cls)
+{
+	unsigned int n;
+
+	pthread_mutex_lock(&vm->lock);
+	n = vm->events->q[cls].count;
+	pthread_mutex_unlock(&vm->lock);
+	return n;
+}
+
+int events__irq(struct vm *vm, enum event_class cls)
+{
+	return vm->events ? vm->events->q[cls].irq : -1;
+}
+
+static void rtas_check_exception(struct rtas_call *c)
+{
+	struct vm *vm = c->vm;
+	u32 mask = c->args[2], buflen = c->args[5];
+	u64 buf = c->args[4];
+	struct event_queue *q = NULL;
+	struct event ev;
+	bool more = false;
+	unsigned int cls;
+	u8 *dst;
+
+	pthread_mutex_lock(&vm->lock);
+	for (cls = 0; cls < EVENT_NR_CLASSES; cls++) {
+		if ((mask & class_mask[cls]) && vm->events->q[cls].count) {
+			q = &vm->events->q[cls];
+			break;
+		}
+	}
+	if (!q) {
+		pthread_mutex_unlock(&vm->lock);
+		c->rets[0] = RTAS_OUT_NO_ERRORS_FOUND;
+		return;
+	}
+	/* A buffer we cannot write: the event stays queued for a sane call. */
+	dst = gmem__ptr(&vm->mem, buf, MIN(buflen, (u32)EVENT_LOG_MAX));
+	if (!dst || buflen < 24) {
+		pthread_mutex_unlock(&vm->lock);
+		c->rets[0] = (u32)RTAS_OUT_PARAM_ERROR;
+		return;
+	}
+	ev = q->ev[q->head];
+	q->head = (q->head + 1) % EVENT_QUEUE_MAX;
+	more = --q->count > 0;
+	pthread_mutex_unlock(&vm->lock);
+
+	if (ev.len > buflen) {
+		/* Cut to the caller's buffer and keep the extended length truthful. */
+		ev.len = buflen;
+		put32(ev.log + 4, buflen - 8);
+	}
+	memcpy(dst, ev.log, ev.len);
+	if (more && q->irq >= 0)
+		irq__raise(vm, q->irq);
+	c->rets[0] = RTAS_OUT_SUCCESS;
+}
+
+int events__init(struct vm *vm)
+{
+	unsigned int i;
+
+	vm->events = calloc(1, sizeof(*vm->events));
+	if (!vm->events)
+		return -ENOMEM;
+	for (i = 0; i < EVENT_NR_CLASSES; i++)
+		vm->events->q[i].irq = irq__alloc(vm, false);
+	return rtas__register(vm, RTAS_CHECK_EXCEPTION, rtas_check_exception);
+}
+
+void events__exit(struct vm *vm)
+{
+	free(vm->events);
+	vm->events = NULL;
+}

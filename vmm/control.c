@@ -1,0 +1,461 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Control socket server. Each client line is one JSON request:
+ *   {"version": 1, "id": <any>, "command": "query", "args": {...}}
+ * answered by one line:
+ *   {"version": 1, "id": <same>, "ok": true, "result": {...}}
+ *   {"version": 1, "id": <same>, "ok": false, "error": {"code": "...", "message": "..."}}
+ * Served from the main-thread event loop: a slow or hostile client costs
+ * the vCPUs nothing.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "pvm/control.h"
+#include "pvm/event.h"
+#include "pvm/events.h"
+#include "pvm/log.h"
+#include "pvm/vm.h"
+
+struct client {
+	int fd;
+	size_t len;
+	char buf[CONTROL_MAX_LINE];
+};
+
+static int listen_fd = -1;
+static char sock_path[108];
+static unsigned int nr_clients;
+
+int control__error(struct control_error *err, const char *code, const char *fmt, ...)
+{
+	va_list ap;
+
+	err->code = code;
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int control__dir(char *buf, size_t size)
+{
+	const char *d = getenv("PVM_SOCKET_DIR"), *xdg = getenv("XDG_RUNTIME_DIR");
+	int n;
+
+	if (d && *d)
+		n = snprintf(buf, size, "%s", d);
+	else if (xdg && *xdg)
+		n = snprintf(buf, size, "%s/pvm", xdg);
+	else if (geteuid() == 0)
+		n = snprintf(buf, size, "/run/pvm");
+	else
+		n = snprintf(buf, size, "/tmp/pvm-%u", (unsigned int)geteuid());
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+int control__path(const char *name, char *buf, size_t size)
+{
+	char dir[108];
+	int n;
+
+	if (!name || !*name || strchr(name, '/') || strlen(name) > 64)
+		return -EINVAL;
+	if (control__dir(dir, sizeof(dir)))
+		return -ENAMETOOLONG;
+	n = snprintf(buf, size, "%s/%s.sock", dir, name);
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+/* ---- commands ---- */
+
+static const char *state_name(struct vm *vm)
+{
+	if (vm__exiting(vm))
+		return "stopping";
+	return vm->paused ? "paused" : "running";
+}
+
+static int cmd_query(struct vm *vm, struct json_object *args __unused,
+		     struct json_object *res, struct control_error *err __unused)
+{
+	struct json_object *mem = json_object_new_object();
+	struct json_object *cpus = json_object_new_object();
+	struct json_object *devs = json_object_new_array();
+	struct json_object *vty = json_object_new_object();
+
+	json_object_object_add(res, "name", json_object_new_string(vm->cfg.name));
+	json_object_object_add(res, "state", json_object_new_string(state_name(vm)));
+	json_object_object_add(mem, "boot_bytes", json_object_new_int64(vm->cfg.ram_size));
+	json_object_object_add(mem, "hotplugged_bytes", json_object_new_int64(0));
+	json_object_object_add(mem, "max_bytes", json_object_new_int64(vm->cfg.ram_size));
+	json_object_object_add(cpus, "vcpus", json_object_new_int64(vm->nr_vcpus));
+	json_object_object_add(cpus, "threads_per_core", json_object_new_int64(vm->cfg.threads));
+	json_object_object_add(cpus, "max_vcpus", json_object_new_int64(vm->nr_vcpus));
+	json_object_object_add(res, "memory", mem);
+	json_object_object_add(res, "cpus", cpus);
+	json_object_object_add(vty, "type", json_object_new_string("vty"));
+	json_object_object_add(vty, "reg", json_object_new_int64(0x30000000));
+	json_object_array_add(devs, vty);
+	json_object_object_add(res, "devices", devs);
+	return 0;
+}
+
+static u64 rss_bytes(void)
+{
+	unsigned long long size, rss = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	if (f) {
+		if (fscanf(f, "%llu %llu", &size, &rss) != 2)
+			rss = 0;
+		fclose(f);
+	}
+	return rss * (u64)sysconf(_SC_PAGESIZE);
+}
+
+static int cmd_stats(struct vm *vm, struct json_object *args __unused,
+		     struct json_object *res, struct control_error *err __unused)
+{
+	struct json_object *vcpus = json_object_new_array();
+	struct timespec now;
+	unsigned int i;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	json_object_object_add(res, "uptime_ms",
+			       json_object_new_int64((now.tv_sec - vm->start.tv_sec) * 1000 +
+						     (now.tv_nsec - vm->start.tv_nsec) / 1000000));
+	json_object_object_add(res, "rss_bytes", json_object_new_int64(rss_bytes()));
+	pthread_mutex_lock(&vm->lock);
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *v = vm->vcpus[i];
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "id", json_object_new_int64(v->id));
+		json_object_object_add(o, "state", json_object_new_string(
+			v->state == VCPU_RUNNING ? "running" : "stopped"));
+		json_object_object_add(o, "exits", json_object_new_int64(v->stat_exits));
+		json_object_object_add(o, "hcalls", json_object_new_int64(v->stat_hcalls));
+		json_object_array_add(vcpus, o);
+	}
+	pthread_mutex_unlock(&vm->lock);
+	json_object_object_add(res, "vcpus", vcpus);
+	return 0;
+}
+
+static int cmd_pause(struct vm *vm, struct json_object *args __unused,
+		     struct json_object *res __unused, struct control_error *err)
+{
+	if (vm->paused)
+		return control__error(err, "state", "the VM is already paused");
+	vm__pause(vm, true);
+	return 0;
+}
+
+static int cmd_resume(struct vm *vm, struct json_object *args __unused,
+		      struct json_object *res __unused, struct control_error *err)
+{
+	if (!vm->paused)
+		return control__error(err, "state", "the VM is not paused");
+	vm__pause(vm, false);
+	return 0;
+}
+
+static int cmd_stop(struct vm *vm, struct json_object *args,
+		    struct json_object *res, struct control_error *err)
+{
+	struct json_object *f;
+	bool force = false;
+
+	if (args && json_object_object_get_ex(args, "force", &f)) {
+		if (!json_object_is_type(f, json_type_boolean))
+			return control__error(err, "bad-argument", "\"force\" must be true or false");
+		force = json_object_get_boolean(f);
+	}
+	if (force) {
+		pr_info("control: forced stop");
+		vm__request_exit(vm, VM_EXIT_SIGNAL);
+		json_object_object_add(res, "stopping", json_object_new_string("forced"));
+		return 0;
+	}
+	if (vm->paused)
+		return control__error(err, "state", "the VM is paused: resume it or use --force");
+	if (events__irq(vm, EVENT_EPOW) < 0)
+		return control__error(err, "unsupported",
+				      "the guest has no EPOW interrupt (no in-kernel XICS): use force");
+	if (events__epow_shutdown(vm))
+		return control__error(err, "busy", "too many events queued for the guest");
+	json_object_object_add(res, "stopping", json_object_new_string("guest shutdown requested"));
+	return 0;
+}
+
+/* DRC hotplug of memory and CPUs is the next piece of issue 4. */
+static int cmd_hotplug(struct vm *vm __unused, struct json_object *args __unused,
+		       struct json_object *res __unused, struct control_error *err)
+{
+	return control__error(err, "unsupported",
+			      "memory and CPU hotplug are not available in this pvm yet");
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(struct vm *vm, struct json_object *args, struct json_object *res,
+		  struct control_error *err);
+} commands[] = {
+	{ "query", cmd_query },
+	{ "stats", cmd_stats },
+	{ "pause", cmd_pause },
+	{ "resume", cmd_resume },
+	{ "stop", cmd_stop },
+	{ "hotplug", cmd_hotplug },
+};
+
+/* ---- request/response ---- */
+
+static struct json_object *handle_line(struct vm *vm, const char *line)
+{
+	struct json_object *req, *resp = json_object_new_object(), *res = NULL;
+	struct json_object *id = NULL, *ver, *cmd, *args = NULL;
+	struct control_error err = { 0 };
+	enum json_tokener_error jerr;
+	const char *name;
+	unsigned int i;
+	int ret = -1;
+
+	json_object_object_add(resp, "version", json_object_new_int(CONTROL_PROTOCOL_VERSION));
+	req = json_tokener_parse_verbose(line, &jerr);
+	if (!req) {
+		control__error(&err, "bad-json", "%s", json_tokener_error_desc(jerr));
+		goto out;
+	}
+	if (!json_object_is_type(req, json_type_object)) {
+		control__error(&err, "bad-request", "a request is a JSON object");
+		goto out;
+	}
+	if (json_object_object_get_ex(req, "id", &id))
+		json_object_object_add(resp, "id", json_object_get(id));
+	if (json_object_object_get_ex(req, "version", &ver) &&
+	    (!json_object_is_type(ver, json_type_int) ||
+	     json_object_get_int64(ver) != CONTROL_PROTOCOL_VERSION)) {
+		control__error(&err, "unsupported-version", "this pvm speaks protocol version %d",
+			       CONTROL_PROTOCOL_VERSION);
+		goto out;
+	}
+	if (!json_object_object_get_ex(req, "command", &cmd) ||
+	    !json_object_is_type(cmd, json_type_string)) {
+		control__error(&err, "bad-request", "missing \"command\" string");
+		goto out;
+	}
+	if (json_object_object_get_ex(req, "args", &args) &&
+	    !json_object_is_type(args, json_type_object)) {
+		control__error(&err, "bad-request", "\"args\" must be an object");
+		goto out;
+	}
+	name = json_object_get_string(cmd);
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(name, commands[i].name))
+			break;
+	if (i == ARRAY_SIZE(commands)) {
+		control__error(&err, "unknown-command", "unknown command '%.64s'", name);
+		goto out;
+	}
+	res = json_object_new_object();
+	ret = commands[i].fn(vm, args, res, &err);
+out:
+	json_object_object_add(resp, "ok", json_object_new_boolean(!ret));
+	if (!ret) {
+		json_object_object_add(resp, "result", res);
+	} else {
+		struct json_object *e = json_object_new_object();
+
+		json_object_put(res);
+		json_object_object_add(e, "code", json_object_new_string(err.code ? err.code : "internal"));
+		json_object_object_add(e, "message", json_object_new_string(err.message));
+		json_object_object_add(resp, "error", e);
+	}
+	json_object_put(req);
+	return resp;
+}
+
+static void client_close(struct vm *vm, struct client *c)
+{
+	event__del(vm, c->fd);
+	close(c->fd);
+	free(c);
+	nr_clients--;
+}
+
+/* A client that cannot take its answers at once is dropped, never waited for. */
+static bool send_line(int fd, struct json_object *o)
+{
+	size_t len;
+	const char *s = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN, &len);
+	char *buf = malloc(len + 1);
+	ssize_t n;
+
+	if (!buf)
+		return false;
+	memcpy(buf, s, len);
+	buf[len] = '\n';
+	n = send(fd, buf, len + 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+	free(buf);
+	return n == (ssize_t)(len + 1);
+}
+
+static void client_input(struct vm *vm, int fd, u32 events, void *data)
+{
+	struct client *c = data;
+	ssize_t n;
+	char *nl;
+
+	if (events & (EPOLLERR | EPOLLHUP) && !(events & EPOLLIN)) {
+		client_close(vm, c);
+		return;
+	}
+	n = recv(fd, c->buf + c->len, sizeof(c->buf) - 1 - c->len, MSG_DONTWAIT);
+	if (n <= 0) {
+		if (n == 0 || (errno != EAGAIN && errno != EINTR))
+			client_close(vm, c);
+		return;
+	}
+	c->len += n;
+	c->buf[c->len] = '\0';
+	while ((nl = memchr(c->buf, '\n', c->len))) {
+		struct json_object *resp;
+		bool sent;
+
+		*nl = '\0';
+		if (nl > c->buf && nl[-1] == '\r')
+			nl[-1] = '\0';
+		resp = handle_line(vm, c->buf);
+		sent = send_line(fd, resp);
+		json_object_put(resp);
+		c->len -= nl + 1 - c->buf;
+		memmove(c->buf, nl + 1, c->len);
+		c->buf[c->len] = '\0';
+		if (!sent) {
+			client_close(vm, c);
+			return;
+		}
+	}
+	if (c->len == sizeof(c->buf) - 1) {
+		struct json_object *resp = json_object_new_object();
+		struct json_object *e = json_object_new_object();
+
+		json_object_object_add(resp, "version", json_object_new_int(CONTROL_PROTOCOL_VERSION));
+		json_object_object_add(resp, "ok", json_object_new_boolean(0));
+		json_object_object_add(e, "code", json_object_new_string("too-long"));
+		json_object_object_add(e, "message",
+				       json_object_new_string("request line over 64 KiB"));
+		json_object_object_add(resp, "error", e);
+		send_line(fd, resp);
+		json_object_put(resp);
+		client_close(vm, c);
+	}
+}
+
+static void accept_client(struct vm *vm, int fd, u32 events __unused, void *data __unused)
+{
+	int cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	struct client *c;
+
+	if (cfd < 0)
+		return;
+	if (nr_clients >= CONTROL_MAX_CLIENTS) {
+		static const char busy[] = "{\"version\":1,\"ok\":false,\"error\":{\"code\":\"busy\","
+					   "\"message\":\"too many control clients\"}}\n";
+		ssize_t n __unused = send(cfd, busy, sizeof(busy) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		close(cfd);
+		return;
+	}
+	c = malloc(sizeof(*c));
+	if (!c) {
+		close(cfd);
+		return;
+	}
+	c->fd = cfd;
+	c->len = 0;
+	if (event__add(vm, cfd, EPOLLIN, client_input, c)) {
+		close(cfd);
+		free(c);
+		return;
+	}
+	nr_clients++;
+}
+
+int control__init(struct vm *vm)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char dir[108];
+	int fd, ret;
+
+	if (control__dir(dir, sizeof(dir)) ||
+	    control__path(vm->cfg.name, sock_path, sizeof(sock_path))) {
+		pr_err("--name %s: not usable as a control socket name (letters, no '/', at most 64)",
+		       vm->cfg.name);
+		return -EINVAL;
+	}
+	if (mkdir(dir, 0700) && errno != EEXIST) {
+		pr_err("cannot create control socket directory %s: %m", dir);
+		return -errno;
+	}
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock_path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	/* A socket file nobody answers on is left from a crashed pvm: reuse the name. */
+	if (!access(sock_path, F_OK)) {
+		int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+		if (probe >= 0 && !connect(probe, (struct sockaddr *)&sa, sizeof(sa))) {
+			close(probe);
+			close(fd);
+			pr_err("a VM named '%s' is already running (%s)", vm->cfg.name, sock_path);
+			return -EADDRINUSE;
+		}
+		if (probe >= 0)
+			close(probe);
+		unlink(sock_path);
+	}
+	ret = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+	if (!ret)
+		ret = chmod(sock_path, 0600);
+	if (!ret)
+		ret = listen(fd, 64);
+	if (ret) {
+		pr_err("control socket %s: %m", sock_path);
+		close(fd);
+		return -errno;
+	}
+	ret = event__add(vm, fd, EPOLLIN, accept_client, NULL);
+	if (ret) {
+		close(fd);
+		unlink(sock_path);
+		return ret;
+	}
+	listen_fd = fd;
+	pr_info("control socket %s", sock_path);
+	return 0;
+}
+
+void control__exit(struct vm *vm __unused)
+{
+	if (listen_fd >= 0) {
+		close(listen_fd);
+		unlink(sock_path);
+		listen_fd = -1;
+	}
+}
