@@ -29,10 +29,21 @@
 #include "pvm/log.h"
 #include "pvm/vm.h"
 
+/*
+ * Answers wait in out[] while the client is not reading; meanwhile no more
+ * requests are taken from it (backpressure), so a client pipelining many
+ * requests gets every answer and one that never reads costs at most
+ * OUT_MAX bytes before it is dropped.
+ */
+#define OUT_MAX (1 << 20)
+#define OUT_PAUSE (64 << 10)
+
 struct client {
 	int fd;
 	size_t len;
 	char buf[CONTROL_MAX_LINE];
+	char *out;
+	size_t out_len, out_off;
 };
 
 static int listen_fd = -1;
@@ -293,77 +304,125 @@ static void client_close(struct vm *vm, struct client *c)
 {
 	event__del(vm, c->fd);
 	close(c->fd);
+	free(c->out);
 	free(c);
 	nr_clients--;
 }
 
-/* A client that cannot take its answers at once is dropped, never waited for. */
-static bool send_line(int fd, struct json_object *o)
+static bool queue_out(struct client *c, const char *s, size_t len)
+{
+	if (c->out_len + len + 1 > OUT_MAX)
+		return false;
+	if (!c->out) {
+		c->out = malloc(OUT_MAX);
+		if (!c->out)
+			return false;
+	}
+	memcpy(c->out + c->out_len, s, len);
+	c->out[c->out_len + len] = '\n';
+	c->out_len += len + 1;
+	return true;
+}
+
+static bool queue_json(struct client *c, struct json_object *o)
 {
 	size_t len;
 	const char *s = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN, &len);
-	char *buf = malloc(len + 1);
-	ssize_t n;
 
-	if (!buf)
-		return false;
-	memcpy(buf, s, len);
-	buf[len] = '\n';
-	n = send(fd, buf, len + 1, MSG_NOSIGNAL | MSG_DONTWAIT);
-	free(buf);
-	return n == (ssize_t)(len + 1);
+	return queue_out(c, s, len);
 }
 
-static void client_input(struct vm *vm, int fd, u32 events, void *data)
+/* Sends what it can; false if the client is gone. */
+static bool flush_out(struct client *c)
 {
-	struct client *c = data;
-	ssize_t n;
+	while (c->out_off < c->out_len) {
+		ssize_t n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (n < 0)
+			return errno == EAGAIN || errno == EINTR;
+		c->out_off += n;
+	}
+	c->out_off = c->out_len = 0;
+	return true;
+}
+
+static void overlong(struct client *c)
+{
+	static const char msg[] = "{\"version\":1,\"ok\":false,\"error\":{\"code\":\"too-long\","
+				  "\"message\":\"request line over 64 KiB\"}}";
+
+	queue_out(c, msg, sizeof(msg) - 1);
+}
+
+/* Answers complete lines until the output backlog says to wait. */
+static bool serve_lines(struct vm *vm, struct client *c)
+{
 	char *nl;
 
-	if (events & (EPOLLERR | EPOLLHUP) && !(events & EPOLLIN)) {
-		client_close(vm, c);
-		return;
-	}
-	n = recv(fd, c->buf + c->len, sizeof(c->buf) - 1 - c->len, MSG_DONTWAIT);
-	if (n <= 0) {
-		if (n == 0 || (errno != EAGAIN && errno != EINTR))
-			client_close(vm, c);
-		return;
-	}
-	c->len += n;
-	c->buf[c->len] = '\0';
-	while ((nl = memchr(c->buf, '\n', c->len))) {
+	while (c->out_len < OUT_PAUSE && (nl = memchr(c->buf, '\n', c->len))) {
 		struct json_object *resp;
-		bool sent;
+		bool queued;
 
 		*nl = '\0';
 		if (nl > c->buf && nl[-1] == '\r')
 			nl[-1] = '\0';
 		resp = handle_line(vm, c->buf);
-		sent = send_line(fd, resp);
+		queued = queue_json(c, resp);
 		json_object_put(resp);
 		c->len -= nl + 1 - c->buf;
 		memmove(c->buf, nl + 1, c->len);
 		c->buf[c->len] = '\0';
-		if (!sent) {
+		if (!queued)
+			return false;
+	}
+	return true;
+}
+
+static void client_event(struct vm *vm, int fd, u32 events, void *data)
+{
+	struct client *c = data;
+	bool too_long = false;
+
+	if (events & EPOLLIN) {
+		ssize_t n = recv(fd, c->buf + c->len, sizeof(c->buf) - 1 - c->len, MSG_DONTWAIT);
+
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+			client_close(vm, c);
+			return;
+		}
+		if (n > 0) {
+			c->len += n;
+			c->buf[c->len] = '\0';
+		}
+	} else if (events & (EPOLLERR | EPOLLHUP)) {
+		client_close(vm, c);
+		return;
+	}
+	/* Serve and send in turns while the client keeps taking the answers. */
+	do {
+		if (!serve_lines(vm, c) || !flush_out(c)) {
+			client_close(vm, c);
+			return;
+		}
+	} while (!c->out_len && memchr(c->buf, '\n', c->len));
+	if (c->len == sizeof(c->buf) - 1 && !memchr(c->buf, '\n', c->len)) {
+		overlong(c);
+		too_long = true;
+		if (!flush_out(c) || !c->out_len) {
 			client_close(vm, c);
 			return;
 		}
 	}
-	if (c->len == sizeof(c->buf) - 1) {
-		struct json_object *resp = json_object_new_object();
-		struct json_object *e = json_object_new_object();
-
-		json_object_object_add(resp, "version", json_object_new_int(CONTROL_PROTOCOL_VERSION));
-		json_object_object_add(resp, "ok", json_object_new_boolean(0));
-		json_object_object_add(e, "code", json_object_new_string("too-long"));
-		json_object_object_add(e, "message",
-				       json_object_new_string("request line over 64 KiB"));
-		json_object_object_add(resp, "error", e);
-		send_line(fd, resp);
-		json_object_put(resp);
-		client_close(vm, c);
+	if (too_long) {
+		/* Say why, then hang up once the answer is out. */
+		c->len = 0;
+		event__mod(vm, fd, EPOLLOUT);
+		c->buf[0] = '\0';
+		return;
 	}
+	/* Backlog: wait until the client reads; else take more requests. */
+	event__mod(vm, fd, c->out_len ? EPOLLOUT : EPOLLIN);
 }
 
 static void accept_client(struct vm *vm, int fd, u32 events __unused, void *data __unused)
@@ -388,7 +447,9 @@ static void accept_client(struct vm *vm, int fd, u32 events __unused, void *data
 	}
 	c->fd = cfd;
 	c->len = 0;
-	if (event__add(vm, cfd, EPOLLIN, client_input, c)) {
+	c->out = NULL;
+	c->out_len = c->out_off = 0;
+	if (event__add(vm, cfd, EPOLLIN, client_event, c)) {
 		close(cfd);
 		free(c);
 		return;
