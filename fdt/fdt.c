@@ -11,6 +11,7 @@
 #include <libfdt.h>
 
 #include "pvm/accel.h"
+#include "pvm/drc.h"
 #include "pvm/events.h"
 #include "pvm/fdt.h"
 #include "pvm/hcall.h"
@@ -28,6 +29,7 @@
 
 /* POWER9/10 L1: 32 KiB, 8-way, 128-byte lines (cacheinfo; Linux warns without). */
 #define CACHE_LINE 128
+#define DRMEM_RESERVED 0x80
 #define L1_SIZE 0x8000
 #define L1_SETS 32
 
@@ -96,6 +98,14 @@ static int fdt_rtas(struct vm *vm, void *fdt)
 	TRY(fdt_property_u32(fdt, "rtas-event-scan-rate", 1));
 	/* Lets a panicking kernel tell us through ibm,os-term. */
 	TRY(fdt_property(fdt, "ibm,extended-os-term", NULL, 0));
+	if (vm->drcs) {
+		/* <max address (2 cells), LMB size (2 cells), max cores> */
+		u64 max = MAX(vm->cfg.max_mem, vm->cfg.ram_size);
+		u32 cap[5] = { cpu_to_fdt32(max >> 32), cpu_to_fdt32(max), 0,
+			       cpu_to_fdt32(LMB_SIZE), cpu_to_fdt32(vm->cfg.nr_cores) };
+
+		TRY(fdt_property(fdt, "ibm,lrdr-capacity", cap, sizeof(cap)));
+	}
 	for (tok = RTAS_TOKEN_BASE + 1; tok < RTAS_TOKEN_END; tok++)
 		if (rtas__has(vm, tok))
 			TRY(fdt_property_u32(fdt, rtas__def(tok)->name, tok));
@@ -241,6 +251,41 @@ static int fdt_event_sources(struct vm *vm, void *fdt)
 	return fdt_end_node(fdt);
 }
 
+/*
+ * Hot-pluggable memory: boot LMBs listed reserved, the rest free. The lookup
+ * array has the one associativity that configure-connector hands out.
+ */
+static int fdt_drmem(struct vm *vm, void *fdt)
+{
+	struct drc_table *t = vm->drcs;
+	u32 lookup[2 + 4] = { cpu_to_fdt32(1), cpu_to_fdt32(4), 0, 0, 0, 0 };
+	u32 dm[1 + 2 * 6], *p = dm + 1;
+	u64 boot = (u64)t->nr_boot_lmbs * LMB_SIZE;
+
+	dm[0] = cpu_to_fdt32(2);
+	/* {count, base hi, base lo, first drc index, aa index, flags} per set */
+	*p++ = cpu_to_fdt32(t->nr_boot_lmbs);
+	*p++ = 0;
+	*p++ = 0;
+	*p++ = cpu_to_fdt32(DRC_INDEX_LMB);
+	*p++ = 0;
+	*p++ = cpu_to_fdt32(DRMEM_RESERVED);
+	*p++ = cpu_to_fdt32(t->nr_lmbs - t->nr_boot_lmbs);
+	*p++ = cpu_to_fdt32(boot >> 32);
+	*p++ = cpu_to_fdt32(boot);
+	*p++ = cpu_to_fdt32(DRC_INDEX_LMB + t->nr_boot_lmbs);
+	*p++ = 0;
+	*p++ = 0;
+	TRY(fdt_begin_node(fdt, "ibm,dynamic-reconfiguration-memory"));
+	/* Root #size-cells (2) wide; it is also the guest's memory block size. */
+	TRY(fdt_property_u64(fdt, "ibm,lmb-size", LMB_SIZE));
+	TRY(fdt_property(fdt, "ibm,dynamic-memory-v2", dm, sizeof(dm)));
+	TRY(fdt_property(fdt, "ibm,associativity-lookup-arrays", lookup, sizeof(lookup)));
+	TRY(fdt_property_u32(fdt, "ibm,memory-flags-mask", 0xff));
+	TRY(fdt_property_u32(fdt, "ibm,memory-preservation-time", 0));
+	return fdt_end_node(fdt);
+}
+
 static int fdt_build(struct vm *vm, void *fdt, u32 size)
 {
 	bool xics = accel__has_cap(vm, ACCEL_CAP_XICS);
@@ -270,6 +315,8 @@ static int fdt_build(struct vm *vm, void *fdt, u32 size)
 	if (xics)
 		TRY(fdt_xics(vm, fdt));
 	TRY(fdt_event_sources(vm, fdt));
+	if (vm->drcs)
+		TRY(fdt_drmem(vm, fdt));
 
 	/* What QEMU publishes under KVM: lets the guest know its hypervisor. */
 	TRY(fdt_begin_node(fdt, "hypervisor"));

@@ -85,6 +85,16 @@ int accel__irq_line(struct vm *vm __unused, u32 irq, int level)
 	return 0;
 }
 
+int accel__memslot(struct vm *vm __unused, u32 slot __unused, u64 gpa __unused, u64 size,
+		   void *hva __unused)
+{
+	if (size)
+		fake_accel.memslots++;
+	else
+		fake_accel.memslots--;
+	return 0;
+}
+
 void accel__kick(struct vcpu *v __unused)
 {
 	fake_accel.kicks++;

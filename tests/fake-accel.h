@@ -17,6 +17,7 @@ struct fake_accel {
 	bool mmu_radix, mmu_gtse;
 	u64 mmu_process_table;
 	unsigned int kicks;
+	int memslots;		/* hotplug slots currently mapped */
 	unsigned int irqs_created;
 	u32 last_irq;
 	int last_level;

@@ -32,6 +32,7 @@ static const char run_usage[] =
 	"  -i, --initrd FILE    initial ramdisk\n"
 	"  -p, --params STR     kernel command line\n"
 	"  -m, --mem SIZE       guest RAM: 512M, 2G, or a number of MiB (default 512M)\n"
+	"      --max-mem SIZE   memory can be hot-added up to SIZE (256M steps)\n"
 	"  -c, --cpus N         vCPUs (default 1); a multiple of --threads\n"
 	"      --threads T      SMT threads per core: 1, 2, 4 or 8 (default 1)\n"
 	"  -n, --name NAME      VM name (default pvm-PID)\n"
@@ -86,13 +87,14 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 		{ "mem", required_argument, NULL, 'm' },
 		{ "cpus", required_argument, NULL, 'c' },
 		{ "threads", required_argument, NULL, 't' },
+		{ "max-mem", required_argument, NULL, 'M' },
 		{ "name", required_argument, NULL, 'n' },
 		{ "loglevel", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	static char default_name[32];
-	const char *mem = "512M";
+	const char *mem = "512M", *max_mem = NULL;
 	unsigned long n, cpus = 1;
 	char *end;
 	int c;
@@ -130,6 +132,9 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 			break;
 		case 'n':
 			cfg->name = optarg;
+			break;
+		case 'M':
+			max_mem = optarg;
 			break;
 		case 'L':
 			log_level = log__parse_level(optarg);
@@ -179,6 +184,18 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 	if (!IS_ALIGNED(cfg->ram_size, SZ_1M)) {
 		pr_err("-m %s: guest memory must be a whole number of MiB", mem);
 		return PVM_EXIT_NOMEM;
+	}
+	if (max_mem) {
+		if (parse_size(max_mem, &cfg->max_mem) || cfg->max_mem > PVM_MAX_RAM) {
+			pr_err("--max-mem %s: not a size up to %llu GiB", max_mem, PVM_MAX_RAM / SZ_1G);
+			return PVM_EXIT_USAGE;
+		}
+		/* Hotplug works in 256 MiB LMBs; boot RAM is whole LMBs too. */
+		if (cfg->max_mem < cfg->ram_size || !IS_ALIGNED(cfg->max_mem, SZ_256M) ||
+		    !IS_ALIGNED(cfg->ram_size, SZ_256M)) {
+			pr_err("--max-mem %s: must be at least -m, and both multiples of 256M", max_mem);
+			return PVM_EXIT_USAGE;
+		}
 	}
 	if (!cfg->name) {
 		snprintf(default_name, sizeof(default_name), "pvm-%d", (int)getpid());

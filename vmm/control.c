@@ -25,6 +25,7 @@
 
 #include "pvm/control.h"
 #include "pvm/event.h"
+#include "pvm/drc.h"
 #include "pvm/events.h"
 #include "pvm/log.h"
 #include "pvm/vm.h"
@@ -110,8 +111,8 @@ static int cmd_query(struct vm *vm, struct json_object *args __unused,
 	json_object_object_add(res, "name", json_object_new_string(vm->cfg.name));
 	json_object_object_add(res, "state", json_object_new_string(state_name(vm)));
 	json_object_object_add(mem, "boot_bytes", json_object_new_int64(vm->cfg.ram_size));
-	json_object_object_add(mem, "hotplugged_bytes", json_object_new_int64(0));
-	json_object_object_add(mem, "max_bytes", json_object_new_int64(vm->cfg.ram_size));
+	json_object_object_add(mem, "hotplugged_bytes", json_object_new_int64(drc__hotplugged_bytes(vm)));
+	json_object_object_add(mem, "max_bytes", json_object_new_int64(MAX(vm->cfg.max_mem, vm->cfg.ram_size)));
 	json_object_object_add(cpus, "vcpus", json_object_new_int64(vm->nr_vcpus));
 	json_object_object_add(cpus, "threads_per_core", json_object_new_int64(vm->cfg.threads));
 	json_object_object_add(cpus, "max_vcpus", json_object_new_int64(vm->nr_vcpus));
@@ -212,12 +213,31 @@ static int cmd_stop(struct vm *vm, struct json_object *args,
 	return 0;
 }
 
-/* DRC hotplug of memory and CPUs is the next piece of issue 4. */
-static int cmd_hotplug(struct vm *vm __unused, struct json_object *args __unused,
-		       struct json_object *res __unused, struct control_error *err)
+static int cmd_hotplug(struct vm *vm, struct json_object *args,
+		       struct json_object *res, struct control_error *err)
 {
-	return control__error(err, "unsupported",
-			      "memory and CPU hotplug are not available in this pvm yet");
+	struct json_object *r, *b;
+	char why[160];
+	s64 bytes;
+	int ret;
+
+	if (!args || !json_object_object_get_ex(args, "resource", &r) ||
+	    !json_object_is_type(r, json_type_string))
+		return control__error(err, "bad-argument", "\"resource\" must be \"mem\" or \"cpu\"");
+	if (!strcmp(json_object_get_string(r), "cpu"))
+		return control__error(err, "unsupported", "CPU hotplug is not available in this pvm yet");
+	if (strcmp(json_object_get_string(r), "mem"))
+		return control__error(err, "bad-argument", "\"resource\" must be \"mem\" or \"cpu\"");
+	if (!json_object_object_get_ex(args, "bytes", &b) || !json_object_is_type(b, json_type_int))
+		return control__error(err, "bad-argument", "\"bytes\" must be an integer");
+	bytes = json_object_get_int64(b);
+	ret = drc__hotplug_mem(vm, bytes, why, sizeof(why));
+	if (ret)
+		return control__error(err, ret == -ENOTSUP ? "unsupported" :
+					   ret == -EBUSY ? "busy" :
+					   ret == -ENOSPC ? "limit" : "bad-argument", "%s", why);
+	json_object_object_add(res, "requested_bytes", json_object_new_int64(bytes));
+	return 0;
 }
 
 static const struct {

@@ -4,21 +4,40 @@
 
 #include "pvm/guest-mem.h"
 
+/*
+ * Regions are added and removed (memory hotplug) while vCPU threads look
+ * them up without a lock. A slot is published by writing its size last and
+ * retired by zeroing its size first; slots are never moved, so a lookup sees
+ * either the old or the new region, never a mix.
+ */
 int gmem__add(struct guest_mem *gm, u64 gpa, u64 size, void *hva)
 {
-	unsigned int i;
+	unsigned int i, slot = GMEM_MAX_REGIONS;
 
 	if (!size || gpa + size < gpa)
 		return -EINVAL;
-	if (gm->nr >= GMEM_MAX_REGIONS)
-		return -ENOSPC;
 	for (i = 0; i < gm->nr; i++) {
 		const struct gmem_region *r = &gm->r[i];
+		u64 rsize = __atomic_load_n(&r->size, __ATOMIC_ACQUIRE);
 
-		if (gpa < r->gpa + r->size && r->gpa < gpa + size)
+		if (!rsize) {
+			if (slot == GMEM_MAX_REGIONS)
+				slot = i;
+			continue;
+		}
+		if (gpa < r->gpa + rsize && r->gpa < gpa + size)
 			return -EEXIST;
 	}
-	gm->r[gm->nr++] = (struct gmem_region){ gpa, size, hva };
+	if (slot == GMEM_MAX_REGIONS) {
+		if (gm->nr >= GMEM_MAX_REGIONS)
+			return -ENOSPC;
+		slot = gm->nr;
+	}
+	gm->r[slot].gpa = gpa;
+	gm->r[slot].hva = hva;
+	__atomic_store_n(&gm->r[slot].size, size, __ATOMIC_RELEASE);
+	if (slot == gm->nr)
+		__atomic_store_n(&gm->nr, gm->nr + 1, __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -27,8 +46,8 @@ int gmem__remove(struct guest_mem *gm, u64 gpa)
 	unsigned int i;
 
 	for (i = 0; i < gm->nr; i++) {
-		if (gm->r[i].gpa == gpa) {
-			gm->r[i] = gm->r[--gm->nr];
+		if (gm->r[i].gpa == gpa && gm->r[i].size) {
+			__atomic_store_n(&gm->r[i].size, 0, __ATOMIC_RELEASE);
 			return 0;
 		}
 	}
@@ -37,14 +56,14 @@ int gmem__remove(struct guest_mem *gm, u64 gpa)
 
 void *gmem__ptr(const struct guest_mem *gm, u64 gpa, u64 len)
 {
-	unsigned int i;
+	unsigned int i, nr = __atomic_load_n(&gm->nr, __ATOMIC_ACQUIRE);
 
-	for (i = 0; i < gm->nr; i++) {
+	for (i = 0; i < nr; i++) {
 		const struct gmem_region *r = &gm->r[i];
+		u64 size = __atomic_load_n(&r->size, __ATOMIC_ACQUIRE);
 
 		/* Written so that no sum can wrap around. */
-		if (gpa >= r->gpa && gpa - r->gpa < r->size &&
-		    len <= r->size - (gpa - r->gpa))
+		if (size && gpa >= r->gpa && gpa - r->gpa < size && len <= size - (gpa - r->gpa))
 			return r->hva + (gpa - r->gpa);
 	}
 	return NULL;
@@ -93,6 +112,7 @@ u64 gmem__ram_top(const struct guest_mem *gm)
 	unsigned int i;
 
 	for (i = 0; i < gm->nr; i++)
-		top = MAX(top, gm->r[i].gpa + gm->r[i].size);
+		if (gm->r[i].size)
+			top = MAX(top, gm->r[i].gpa + gm->r[i].size);
 	return top;
 }

@@ -381,6 +381,18 @@ int accel__irq_line(struct vm *vm, u32 irq, int level)
 	return ioctl(KS(vm)->vm_fd, KVM_IRQ_LINE, &l) ? -errno : 0;
 }
 
+int accel__memslot(struct vm *vm, u32 slot, u64 gpa, u64 size, void *hva)
+{
+	struct kvm_userspace_memory_region mr = {
+		.slot = slot,
+		.guest_phys_addr = gpa,
+		.memory_size = size,
+		.userspace_addr = (u64)(unsigned long)hva,
+	};
+
+	return ioctl(KS(vm)->vm_fd, KVM_SET_USER_MEMORY_REGION, &mr) ? -errno : 0;
+}
+
 void accel__kick(struct vcpu *v)
 {
 	struct kvm_vcpu_state *vs = VS(v);

@@ -49,6 +49,7 @@ struct vm_config {
 	const char *initrd;
 	const char *params;
 	u64 ram_size;
+	u64 max_mem;		/* hot-pluggable up to here (LMBs); <= ram_size: none */
 	unsigned int nr_cores;	/* vCPUs = nr_cores * threads */
 	unsigned int threads;
 };

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PVM_DRC_H
+#define PVM_DRC_H
+
+/*
+ * Logical dynamic-reconfiguration connectors (DRCs) for memory blocks (LMBs).
+ * Facts: ../shared/spec/boot-devicetree-kvm-drc.md §6.
+ */
+#include "pvm/types.h"
+
+struct vm;
+
+#define LMB_SIZE SZ_256M
+#define DRC_INDEX_LMB 0x80000000u
+
+enum drc_state {
+	DRC_UNUSABLE,
+	DRC_AVAILABLE,
+	DRC_UNISOLATED,
+	DRC_CONFIGURED,
+};
+
+struct drc {
+	u32 index;
+	enum drc_state state;
+	bool attached;		/* backed by memory */
+	bool boot;		/* boot RAM: never removable */
+	bool unplug_requested;	/* the host asked for removal */
+	unsigned int cc_step;	/* ibm,configure-connector cursor */
+	u64 addr;
+	void *hva;
+};
+
+struct drc_table {
+	struct drc *lmb;
+	unsigned int nr_lmbs;
+	unsigned int nr_boot_lmbs;
+};
+
+/* LMB DRCs for [0, max_mem) (none when max_mem <= RAM) and the DR RTAS calls. */
+int drc__init_rtas(struct vm *vm);
+struct drc *drc__find(struct vm *vm, u32 index);
+
+/* Control "hotplug mem": bytes > 0 adds, < 0 removes. */
+int drc__hotplug_mem(struct vm *vm, s64 bytes, char *why, size_t whylen);
+u64 drc__hotplugged_bytes(struct vm *vm);
+
+#endif
