@@ -43,6 +43,8 @@ suite "Linux SMP and interrupts (v2 host)" scripts/lab-smp.sh --host v2
 suite "Linux SMP and interrupts (v1 host)" scripts/lab-smp.sh --host v1
 suite "control socket (v2 host)" scripts/lab-control.sh --host v2
 suite "control socket (v1 host)" scripts/lab-control.sh --host v1
+suite "memory hotplug (v2 host)" scripts/lab-hotplug.sh --host v2
+suite "memory hotplug (v1 host)" scripts/lab-hotplug.sh --host v1
 
 echo "test: whole suite took $(( $(date +%s) - start )) s"
 echo "$total_pass passed, $total_fail failed, $total_skip skipped"
