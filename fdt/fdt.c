@@ -102,7 +102,7 @@ static int fdt_rtas(struct vm *vm, void *fdt)
 		/* <max address (2 cells), LMB size (2 cells), max cores> */
 		u64 max = MAX(vm->cfg.max_mem, vm->cfg.ram_size);
 		u32 cap[5] = { cpu_to_fdt32(max >> 32), cpu_to_fdt32(max), 0,
-			       cpu_to_fdt32(LMB_SIZE), cpu_to_fdt32(vm->cfg.nr_cores) };
+			       cpu_to_fdt32(LMB_SIZE), cpu_to_fdt32(vm->cfg.max_cores) };
 
 		TRY(fdt_property(fdt, "ibm,lrdr-capacity", cap, sizeof(cap)));
 	}
@@ -112,62 +112,109 @@ static int fdt_rtas(struct vm *vm, void *fdt)
 	return fdt_end_node(fdt);
 }
 
-static int fdt_cpus(struct vm *vm, void *fdt)
+/* One core's node; cc adds what a configure-connector node needs too. */
+static int fdt_cpu_node(struct vm *vm, void *fdt, unsigned int core, bool cc)
 {
 	static const u8 pi_features[] = { 1, 0, 0x08 };
-	unsigned int threads = vm->cfg.threads, core, t;
-	u32 servers[8];
+	unsigned int threads = vm->cfg.threads, t;
+	u32 id = core * threads, servers[8];
 	char name[64];
+
+	snprintf(name, sizeof(name), "%s@%x", cpu_model(vm->logical_pvr), id);
+	TRY(fdt_begin_node(fdt, name));
+	if (cc)
+		TRY(fdt_property_string(fdt, "name", cpu_model(vm->logical_pvr)));
+	TRY(fdt_property_string(fdt, "device_type", "cpu"));
+	TRY(fdt_property_u32(fdt, "reg", id));
+	for (t = 0; t < threads; t++)
+		servers[t] = cpu_to_fdt32(id + t);
+	TRY(fdt_property(fdt, "ibm,ppc-interrupt-server#s", servers, 4 * threads));
+	TRY(fdt_property_u32(fdt, "timebase-frequency", vm->timebase_freq));
+	TRY(fdt_property_u32(fdt, "clock-frequency", 1000000000));
+	if (vm->logical_pvr)
+		TRY(fdt_property_u32(fdt, "cpu-version", vm->logical_pvr));
+	if (vm->nr_radix_ap) {
+		u32 ap[ARRAY_SIZE(vm->radix_ap)];
+		unsigned int i;
+
+		for (i = 0; i < vm->nr_radix_ap; i++)
+			ap[i] = cpu_to_fdt32(vm->radix_ap[i]);
+		TRY(fdt_property(fdt, "ibm,processor-radix-AP-encodings", ap, 4 * vm->nr_radix_ap));
+	}
+	TRY(fdt_property_u32(fdt, "d-cache-size", L1_SIZE));
+	TRY(fdt_property_u32(fdt, "d-cache-sets", L1_SETS));
+	TRY(fdt_property_u32(fdt, "i-cache-size", L1_SIZE));
+	TRY(fdt_property_u32(fdt, "i-cache-sets", L1_SETS));
+	TRY(fdt_property_u32(fdt, "d-cache-block-size", CACHE_LINE));
+	TRY(fdt_property_u32(fdt, "i-cache-block-size", CACHE_LINE));
+	TRY(fdt_property_u32(fdt, "d-cache-line-size", CACHE_LINE));
+	TRY(fdt_property_u32(fdt, "i-cache-line-size", CACHE_LINE));
+	TRY(fdt_property_u32(fdt, "ibm,vmx", 2));
+	TRY(fdt_property_u32(fdt, "ibm,dfp", 1));
+	TRY(fdt_property_u32(fdt, "ibm,purr", 1));
+	TRY(fdt_property_u32(fdt, "ibm,spurr", 1));
+	TRY(fdt_property(fdt, "64-bit", NULL, 0));
+	/*
+	 * pi-features byte 0 bit 4 (MSB first) clears CPU_FTR_DBELL: IPIs go
+	 * through the in-kernel XICS instead of msgsndp, which KVM would have to
+	 * emulate (QEMU does the same under KVM).
+	 */
+	TRY(fdt_property(fdt, "ibm,pi-features", pi_features, sizeof(pi_features)));
+	/* Every core, boot ones included, must name its DRC to be removable. */
+	if (vm->cfg.max_cores > vm->cfg.nr_cores)
+		TRY(fdt_property_u32(fdt, "ibm,my-drc-index", DRC_INDEX_CPU + id));
+	TRY(fdt_property_string(fdt, "status", "okay"));
+	return fdt_end_node(fdt);
+}
+
+/* The four count-prefixed DRC arrays for every possible core. */
+static int fdt_cpu_drcs(struct vm *vm, void *fdt)
+{
+	unsigned int n = vm->cfg.max_cores, i;
+	u32 idx[1 + PVM_MAX_VCPUS], pd[1 + PVM_MAX_VCPUS];
+	char names[4 + PVM_MAX_VCPUS * 10], types[4 + PVM_MAX_VCPUS * 4];
+	size_t nl = 4, tl = 4;
+
+	idx[0] = pd[0] = cpu_to_fdt32(n);
+	memcpy(names, &idx[0], 4);
+	memcpy(types, &idx[0], 4);
+	for (i = 0; i < n; i++) {
+		u32 id = i * vm->cfg.threads;
+
+		idx[1 + i] = cpu_to_fdt32(DRC_INDEX_CPU + id);
+		pd[1 + i] = cpu_to_fdt32(0xffffffff);	/* live insertion */
+		nl += snprintf(names + nl, sizeof(names) - nl, "CPU %u", id) + 1;
+		memcpy(types + tl, "CPU", 4);
+		tl += 4;
+	}
+	TRY(fdt_property(fdt, "ibm,drc-indexes", idx, 4 * (n + 1)));
+	TRY(fdt_property(fdt, "ibm,drc-names", names, nl));
+	TRY(fdt_property(fdt, "ibm,drc-types", types, tl));
+	return fdt_property(fdt, "ibm,drc-power-domains", pd, 4 * (n + 1));
+}
+
+static int fdt_cpus(struct vm *vm, void *fdt)
+{
+	unsigned int core;
 
 	TRY(fdt_begin_node(fdt, "cpus"));
 	TRY(fdt_property_u32(fdt, "#address-cells", 1));
 	TRY(fdt_property_u32(fdt, "#size-cells", 0));
-	for (core = 0; core < vm->cfg.nr_cores; core++) {
-		u32 id = core * threads;
-
-		snprintf(name, sizeof(name), "%s@%x", cpu_model(vm->logical_pvr), id);
-		TRY(fdt_begin_node(fdt, name));
-		TRY(fdt_property_string(fdt, "device_type", "cpu"));
-		TRY(fdt_property_u32(fdt, "reg", id));
-		for (t = 0; t < threads; t++)
-			servers[t] = cpu_to_fdt32(id + t);
-		TRY(fdt_property(fdt, "ibm,ppc-interrupt-server#s", servers, 4 * threads));
-		TRY(fdt_property_u32(fdt, "timebase-frequency", vm->timebase_freq));
-		TRY(fdt_property_u32(fdt, "clock-frequency", 1000000000));
-		if (vm->logical_pvr)
-			TRY(fdt_property_u32(fdt, "cpu-version", vm->logical_pvr));
-		if (vm->nr_radix_ap) {
-			u32 ap[ARRAY_SIZE(vm->radix_ap)];
-			unsigned int i;
-
-			for (i = 0; i < vm->nr_radix_ap; i++)
-				ap[i] = cpu_to_fdt32(vm->radix_ap[i]);
-			TRY(fdt_property(fdt, "ibm,processor-radix-AP-encodings", ap,
-					 4 * vm->nr_radix_ap));
-		}
-		TRY(fdt_property_u32(fdt, "d-cache-size", L1_SIZE));
-		TRY(fdt_property_u32(fdt, "d-cache-sets", L1_SETS));
-		TRY(fdt_property_u32(fdt, "i-cache-size", L1_SIZE));
-		TRY(fdt_property_u32(fdt, "i-cache-sets", L1_SETS));
-		TRY(fdt_property_u32(fdt, "d-cache-block-size", CACHE_LINE));
-		TRY(fdt_property_u32(fdt, "i-cache-block-size", CACHE_LINE));
-		TRY(fdt_property_u32(fdt, "d-cache-line-size", CACHE_LINE));
-		TRY(fdt_property_u32(fdt, "i-cache-line-size", CACHE_LINE));
-		TRY(fdt_property_u32(fdt, "ibm,vmx", 2));
-		TRY(fdt_property_u32(fdt, "ibm,dfp", 1));
-		TRY(fdt_property_u32(fdt, "ibm,purr", 1));
-		TRY(fdt_property_u32(fdt, "ibm,spurr", 1));
-		TRY(fdt_property(fdt, "64-bit", NULL, 0));
-		/*
-		 * pi-features byte 0 bit 4 (MSB first) clears CPU_FTR_DBELL: IPIs go
-		 * through the in-kernel XICS instead of msgsndp, which KVM would
-		 * have to emulate (QEMU does the same under KVM).
-		 */
-		TRY(fdt_property(fdt, "ibm,pi-features", pi_features, sizeof(pi_features)));
-		TRY(fdt_property_string(fdt, "status", "okay"));
-		TRY(fdt_end_node(fdt));
-	}
+	if (vm->cfg.max_cores > vm->cfg.nr_cores)
+		TRY(fdt_cpu_drcs(vm, fdt));
+	for (core = 0; core < vm->cfg.nr_cores; core++)
+		TRY(fdt_cpu_node(vm, fdt, core, false));
 	return fdt_end_node(fdt);
+}
+
+int fdt__cpu_blob(struct vm *vm, unsigned int core, void *buf, u32 size)
+{
+	TRY(fdt_create(buf, size));
+	TRY(fdt_finish_reservemap(buf));
+	TRY(fdt_begin_node(buf, ""));
+	TRY(fdt_cpu_node(vm, buf, core, true));
+	TRY(fdt_end_node(buf));
+	return fdt_finish(buf);
 }
 
 static int fdt_vdevice(struct vm *vm, void *fdt)
@@ -315,7 +362,7 @@ static int fdt_build(struct vm *vm, void *fdt, u32 size)
 	if (xics)
 		TRY(fdt_xics(vm, fdt));
 	TRY(fdt_event_sources(vm, fdt));
-	if (vm->drcs)
+	if (vm->drcs && vm->drcs->nr_lmbs)
 		TRY(fdt_drmem(vm, fdt));
 
 	/* What QEMU publishes under KVM: lets the guest know its hypervisor. */

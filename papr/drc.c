@@ -11,9 +11,12 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include <libfdt.h>
+
 #include "pvm/accel.h"
 #include "pvm/drc.h"
 #include "pvm/events.h"
+#include "pvm/fdt.h"
 #include "pvm/log.h"
 #include "pvm/rtas.h"
 #include "pvm/vm.h"
@@ -41,11 +44,20 @@
 struct drc *drc__find(struct vm *vm, u32 index)
 {
 	struct drc_table *t = vm->drcs;
-	u32 n = index - DRC_INDEX_LMB;
+	u32 n;
 
-	if (!t || index < DRC_INDEX_LMB || n >= t->nr_lmbs)
+	if (!t)
 		return NULL;
-	return &t->lmb[n];
+	if (index >= DRC_INDEX_LMB) {
+		n = index - DRC_INDEX_LMB;
+		return n < t->nr_lmbs ? &t->lmb[n] : NULL;
+	}
+	if (index < DRC_INDEX_CPU)
+		return NULL;
+	n = index - DRC_INDEX_CPU;
+	if (n % vm->cfg.threads || n / vm->cfg.threads >= t->nr_cpus)
+		return NULL;
+	return &t->cpu[n / vm->cfg.threads];
 }
 
 static unsigned int lmb_nr(struct vm *vm, struct drc *d)
@@ -98,17 +110,37 @@ static int drc__init(struct vm *vm)
 	struct drc_table *t;
 	unsigned int i;
 
-	if (vm->cfg.max_mem <= vm->cfg.ram_size)
+	bool mem = vm->cfg.max_mem > vm->cfg.ram_size;
+	bool cpu = vm->cfg.max_cores > vm->cfg.nr_cores;
+
+	if (!mem && !cpu)
 		return 0;
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
-	t->nr_lmbs = vm->cfg.max_mem / LMB_SIZE;
-	t->nr_boot_lmbs = vm->cfg.ram_size / LMB_SIZE;
-	t->lmb = calloc(t->nr_lmbs, sizeof(*t->lmb));
-	if (!t->lmb) {
+	if (mem) {
+		t->nr_lmbs = vm->cfg.max_mem / LMB_SIZE;
+		t->nr_boot_lmbs = vm->cfg.ram_size / LMB_SIZE;
+	}
+	if (cpu)
+		t->nr_cpus = vm->cfg.max_cores;
+	t->lmb = calloc(t->nr_lmbs + 1, sizeof(*t->lmb));
+	t->cpu = calloc(t->nr_cpus + 1, sizeof(*t->cpu));
+	if (!t->lmb || !t->cpu) {
+		free(t->lmb);
+		free(t->cpu);
 		free(t);
 		return -ENOMEM;
+	}
+	for (i = 0; i < t->nr_cpus; i++) {
+		struct drc *d = &t->cpu[i];
+
+		d->cpu = true;
+		d->core = i;
+		d->index = DRC_INDEX_CPU + i * vm->cfg.threads;
+		d->boot = i < vm->cfg.nr_cores;
+		d->state = d->boot ? DRC_CONFIGURED : DRC_UNUSABLE;
+		d->attached = d->boot;
 	}
 	for (i = 0; i < t->nr_lmbs; i++) {
 		struct drc *d = &t->lmb[i];
@@ -185,7 +217,7 @@ static s32 set_isolation(struct drc *d, u32 value)
 	if (value != 0)
 		return RTAS_OUT_PARAM_ERROR;
 	/* Only removals the host asked for: the guest may not drop memory itself. */
-	if (!d->unplug_requested)
+	if (!d->unplug_requested && !d->cpu)
 		return RTAS_OUT_HW_ERROR;
 	if (d->state == DRC_CONFIGURED || d->state == DRC_UNISOLATED)
 		d->state = DRC_AVAILABLE;
@@ -205,8 +237,14 @@ static s32 set_allocation(struct vm *vm, struct drc *d, u32 value)
 	if (d->state != DRC_AVAILABLE)
 		return RTAS_OUT_PARAM_ERROR;
 	d->state = DRC_UNUSABLE;
-	if (d->unplug_requested)
+	if (d->cpu) {
+		/* KVM cannot destroy vCPUs: they stay parked for a later re-plug. */
+		d->attached = false;
+		d->unplug_requested = false;
+		pr_info("CPU core %u released", d->core);
+	} else if (d->unplug_requested) {
 		detach(vm, d);
+	}
 	return RTAS_OUT_SUCCESS;
 }
 
@@ -267,6 +305,72 @@ static int cc_prop(struct drc *d, unsigned int step, const char **name, u8 *val,
 	return -1;
 }
 
+/*
+ * A core's node comes from the same code as the boot tree (fdt__cpu_blob):
+ * walk that blob and hand out the cc_step-th item -- the node (NEXT_CHILD),
+ * its properties (NEXT_PROPERTY), then COMPLETE at its end.
+ */
+static s32 cc_cpu(struct vm *vm, struct drc *d, u8 *wa, u32 *words)
+{
+	static u8 blob[8192];	/* under vm->lock */
+	int off = 0, next, depth = 0;
+	unsigned int k = 0;
+
+	if (fdt__cpu_blob(vm, d->core, blob, sizeof(blob)))
+		return CC_ERROR;
+	for (;;) {
+		u32 tag = fdt_next_tag(blob, off, &next);
+		const char *name;
+		int len;
+
+		switch (tag) {
+		case FDT_BEGIN_NODE:
+			if (++depth == 2 && k++ == d->cc_step) {
+				name = fdt_get_name(blob, off, &len);
+				if (!name || CC_DATA + len + 1 > CC_WA_SIZE)
+					return CC_ERROR;
+				memcpy(wa + CC_DATA, name, len + 1);
+				words[2] = htobe32(CC_DATA);
+				d->cc_step++;
+				return CC_NEXT_CHILD;
+			}
+			break;
+		case FDT_PROP:
+			if (depth == 2 && k++ == d->cc_step) {
+				const struct fdt_property *p = fdt_get_property_by_offset(blob, off, &len);
+				u32 nlen;
+
+				if (!p)
+					return CC_ERROR;
+				name = fdt_string(blob, fdt32_to_cpu(p->nameoff));
+				nlen = strlen(name) + 1;
+				if (CC_DATA + nlen + len > CC_WA_SIZE)
+					return CC_ERROR;
+				memcpy(wa + CC_DATA, name, nlen);
+				memcpy(wa + CC_DATA + nlen, p->data, len);
+				words[2] = htobe32(CC_DATA);
+				words[3] = htobe32(len);
+				words[4] = htobe32(CC_DATA + nlen);
+				d->cc_step++;
+				return CC_NEXT_PROPERTY;
+			}
+			break;
+		case FDT_END_NODE:
+			if (depth-- == 2 && k++ == d->cc_step) {
+				d->state = DRC_CONFIGURED;
+				d->cc_step = 0;
+				return CC_COMPLETE;
+			}
+			break;
+		case FDT_END:
+			return CC_ERROR;
+		}
+		off = next;
+		if (off < 0)
+			return CC_ERROR;
+	}
+}
+
 static void rtas_configure_connector(struct rtas_call *c)
 {
 	u64 wa_gpa = c->args[0];
@@ -284,6 +388,8 @@ static void rtas_configure_connector(struct rtas_call *c)
 	d = drc__find(c->vm, be32toh(index));
 	if (!d || (d->state != DRC_UNISOLATED && d->state != DRC_CONFIGURED) || !d->attached) {
 		st = CC_ERROR;
+	} else if (d->cpu) {
+		st = cc_cpu(c->vm, d, wa, words);
 	} else if (d->cc_step == 0) {
 		char name[32];
 		int n = snprintf(name, sizeof(name), "memory@%llx", (unsigned long long)d->addr);
@@ -407,6 +513,75 @@ int drc__hotplug_mem(struct vm *vm, s64 bytes, char *why, size_t whylen)
 		if (pick && events__hotplug(vm, HP_RESOURCE_MEM,
 					    bytes > 0 ? HP_ACTION_ADD : HP_ACTION_REMOVE,
 					    HP_ID_INDEX, d->index, 0)) {
+			snprintf(why, whylen, "the guest's event queue is full");
+			return -EBUSY;
+		}
+	}
+	return 0;
+}
+
+int drc__hotplug_cpu(struct vm *vm, s64 count, char *why, size_t whylen)
+{
+	struct drc_table *t = vm->drcs;
+	unsigned int want = count < 0 ? -count : count, i, done = 0, th;
+	struct drc *pick[PVM_MAX_VCPUS];
+	int ret = 0;
+
+	if (!t || !t->nr_cpus) {
+		snprintf(why, whylen, "CPU hotplug needs pvm run --max-cpus above --cpus");
+		return -ENOTSUP;
+	}
+	if (!want || want > t->nr_cpus) {
+		snprintf(why, whylen, "count must be 1 to %u cores", t->nr_cpus);
+		return -EINVAL;
+	}
+	pthread_mutex_lock(&vm->lock);
+	for (i = 0; i < t->nr_cpus; i++) {
+		if (t->cpu[i].unplug_requested) {
+			snprintf(why, whylen, "a CPU unplug is still pending");
+			ret = -EBUSY;
+		}
+	}
+	if (count > 0) {
+		for (i = 0; !ret && i < t->nr_cpus && done < want; i++)
+			if (!t->cpu[i].attached && t->cpu[i].state == DRC_UNUSABLE)
+				pick[done++] = &t->cpu[i];
+	} else {
+		for (i = t->nr_cpus; !ret && i-- > 0 && done < want;)
+			if (!t->cpu[i].boot && t->cpu[i].attached && t->cpu[i].state == DRC_CONFIGURED)
+				pick[done++] = &t->cpu[i];
+	}
+	if (!ret && done < want) {
+		snprintf(why, whylen, count > 0 ? "only %u more cores fit below --max-cpus" :
+			 "only %u hot-added cores can be removed (boot cores never)", done);
+		ret = -ENOSPC;
+	}
+	if (!ret && count < 0)
+		for (i = 0; i < done; i++)
+			pick[i]->unplug_requested = true;
+	pthread_mutex_unlock(&vm->lock);
+	if (ret)
+		return ret;
+
+	for (i = 0; i < done; i++) {
+		struct drc *d = pick[i];
+
+		if (count > 0) {
+			/* Parked vCPUs of an earlier plug are reused. */
+			for (th = 0; th < vm->cfg.threads; th++) {
+				unsigned int id = d->core * vm->cfg.threads + th;
+
+				if (!vm__find_vcpu(vm, id) && (ret = accel__add_vcpu(vm, id))) {
+					snprintf(why, whylen, "cannot create vCPU %u: %s", id, strerror(-ret));
+					return ret;
+				}
+			}
+			pthread_mutex_lock(&vm->lock);
+			d->attached = true;
+			pthread_mutex_unlock(&vm->lock);
+		}
+		if (events__hotplug(vm, HP_RESOURCE_CPU, count > 0 ? HP_ACTION_ADD : HP_ACTION_REMOVE,
+				    HP_ID_INDEX, d->index, 0)) {
 			snprintf(why, whylen, "the guest's event queue is full");
 			return -EBUSY;
 		}

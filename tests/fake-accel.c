@@ -95,6 +95,11 @@ int accel__memslot(struct vm *vm __unused, u32 slot __unused, u64 gpa __unused, 
 	return 0;
 }
 
+int accel__add_vcpu(struct vm *vm, unsigned int id)
+{
+	return vcpu__new(vm, id) ? 0 : -ENOSPC;
+}
+
 void accel__kick(struct vcpu *v __unused)
 {
 	fake_accel.kicks++;

@@ -34,6 +34,7 @@ static const char run_usage[] =
 	"  -m, --mem SIZE       guest RAM: 512M, 2G, or a number of MiB (default 512M)\n"
 	"      --max-mem SIZE   memory can be hot-added up to SIZE (256M steps)\n"
 	"  -c, --cpus N         vCPUs (default 1); a multiple of --threads\n"
+	"      --max-cpus N     vCPUs can be hot-added up to N (whole cores)\n"
 	"      --threads T      SMT threads per core: 1, 2, 4 or 8 (default 1)\n"
 	"  -n, --name NAME      VM name (default pvm-PID)\n"
 	"      --loglevel L     error, warning, info or debug (default warning)\n"
@@ -88,6 +89,7 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 		{ "cpus", required_argument, NULL, 'c' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "max-mem", required_argument, NULL, 'M' },
+		{ "max-cpus", required_argument, NULL, 'C' },
 		{ "name", required_argument, NULL, 'n' },
 		{ "loglevel", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
@@ -95,7 +97,7 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 	};
 	static char default_name[32];
 	const char *mem = "512M", *max_mem = NULL;
-	unsigned long n, cpus = 1;
+	unsigned long n, cpus = 1, max_cpus = 0;
 	char *end;
 	int c;
 
@@ -118,15 +120,19 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 			break;
 		case 'c':
 		case 't':
+		case 'C':
 			errno = 0;
 			n = strtoul(optarg, &end, 10);
 			if (errno || *end || !n || n > PVM_MAX_VCPUS) {
 				pr_err("--%s %s: expected a number from 1 to %u",
-				       c == 'c' ? "cpus" : "threads", optarg, PVM_MAX_VCPUS);
+				       c == 'c' ? "cpus" : c == 'C' ? "max-cpus" : "threads",
+				       optarg, PVM_MAX_VCPUS);
 				return PVM_EXIT_USAGE;
 			}
 			if (c == 'c')
 				cpus = n;
+			else if (c == 'C')
+				max_cpus = n;
 			else
 				cfg->threads = n;
 			break;
@@ -172,6 +178,11 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 		return PVM_EXIT_USAGE;
 	}
 	cfg->nr_cores = cpus / cfg->threads;
+	if (max_cpus && (max_cpus < cpus || max_cpus % cfg->threads)) {
+		pr_err("--max-cpus %lu: must be at least --cpus and a multiple of --threads", max_cpus);
+		return PVM_EXIT_USAGE;
+	}
+	cfg->max_cores = max_cpus ? max_cpus / cfg->threads : cfg->nr_cores;
 	if (parse_size(mem, &cfg->ram_size)) {
 		pr_err("-m %s: not a size (try 512M or 2G)", mem);
 		return PVM_EXIT_USAGE;

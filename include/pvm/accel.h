@@ -31,6 +31,8 @@ int accel__irq_set_state(struct vm *vm, u32 irq, u64 state);
 int accel__irq_line(struct vm *vm, u32 irq, int level);
 /* Map (size > 0) or unmap (size 0) guest memory slot `slot` (1.. for hotplug). */
 int accel__memslot(struct vm *vm, u32 slot, u64 gpa, u64 size, void *hva);
+/* Create, set up and park a new vCPU (CPU hot-add); its thread waits for start-cpu. */
+int accel__add_vcpu(struct vm *vm, unsigned int id);
 /* Make a vCPU leave KVM_RUN soon (stop-self, VM shutdown). */
 void accel__kick(struct vcpu *v);
 

@@ -12,6 +12,7 @@ struct vm;
 
 #define LMB_SIZE SZ_256M
 #define DRC_INDEX_LMB 0x80000000u
+#define DRC_INDEX_CPU 0x10000000u
 
 enum drc_state {
 	DRC_UNUSABLE,
@@ -27,14 +28,18 @@ struct drc {
 	bool boot;		/* boot RAM: never removable */
 	bool unplug_requested;	/* the host asked for removal */
 	unsigned int cc_step;	/* ibm,configure-connector cursor */
-	u64 addr;
+	u64 addr;		/* LMB: guest address */
 	void *hva;
+	unsigned int core;	/* CPU: core number */
+	bool cpu;
 };
 
 struct drc_table {
 	struct drc *lmb;
 	unsigned int nr_lmbs;
 	unsigned int nr_boot_lmbs;
+	struct drc *cpu;	/* one per possible core */
+	unsigned int nr_cpus;
 };
 
 /* LMB DRCs for [0, max_mem) (none when max_mem <= RAM) and the DR RTAS calls. */
@@ -44,5 +49,7 @@ struct drc *drc__find(struct vm *vm, u32 index);
 /* Control "hotplug mem": bytes > 0 adds, < 0 removes. */
 int drc__hotplug_mem(struct vm *vm, s64 bytes, char *why, size_t whylen);
 u64 drc__hotplugged_bytes(struct vm *vm);
+/* Control "hotplug cpu": count > 0 adds cores, < 0 removes them. */
+int drc__hotplug_cpu(struct vm *vm, s64 count, char *why, size_t whylen);
 
 #endif

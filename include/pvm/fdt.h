@@ -11,5 +11,7 @@ struct vm;
 
 /* Build the guest device tree into buf (size bytes). Returns 0 or -errno. */
 int fdt__build(struct vm *vm, void *buf, u32 size);
+/* A tree holding just core `core`'s node, for ibm,configure-connector. */
+int fdt__cpu_blob(struct vm *vm, unsigned int core, void *buf, u32 size);
 
 #endif

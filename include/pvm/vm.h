@@ -51,6 +51,7 @@ struct vm_config {
 	u64 ram_size;
 	u64 max_mem;		/* hot-pluggable up to here (LMBs); <= ram_size: none */
 	unsigned int nr_cores;	/* vCPUs = nr_cores * threads */
+	unsigned int max_cores;	/* hot-pluggable up to here; == nr_cores: none */
 	unsigned int threads;
 };
 
