@@ -438,6 +438,10 @@ int drc__hotplug_mem(struct vm *vm, s64 bytes, char *why, size_t whylen)
 		snprintf(why, whylen, "memory hotplug needs pvm run --max-mem above -m");
 		return -ENOTSUP;
 	}
+	if (!events__guest_listens(vm, EVENT_HOTPLUG)) {
+		snprintf(why, whylen, "the guest has not enabled hotplug events (no DLPAR support, or still booting)");
+		return -ENOTSUP;
+	}
 	if (!want || want % LMB_SIZE) {
 		snprintf(why, whylen, "size must be a non-zero multiple of %llu MiB",
 			 LMB_SIZE / SZ_1M);
@@ -529,6 +533,10 @@ int drc__hotplug_cpu(struct vm *vm, s64 count, char *why, size_t whylen)
 
 	if (!t || !t->nr_cpus) {
 		snprintf(why, whylen, "CPU hotplug needs pvm run --max-cpus above --cpus");
+		return -ENOTSUP;
+	}
+	if (!events__guest_listens(vm, EVENT_HOTPLUG)) {
+		snprintf(why, whylen, "the guest has not enabled hotplug events (no DLPAR support, or still booting)");
 		return -ENOTSUP;
 	}
 	if (!want || want > t->nr_cpus) {

@@ -11,11 +11,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "pvm/accel.h"
 #include "pvm/events.h"
 #include "pvm/irq.h"
 #include "pvm/log.h"
 #include "pvm/rtas.h"
 #include "pvm/vm.h"
+#include "pvm/xics.h"
 
 #define EPOW_SENSOR 9
 
@@ -164,6 +166,18 @@ unsigned int events__pending(struct vm *vm, enum event_class cls)
 	n = vm->events->q[cls].count;
 	pthread_mutex_unlock(&vm->lock);
 	return n;
+}
+
+bool events__guest_listens(struct vm *vm, enum event_class cls)
+{
+	int irq = events__irq(vm, cls);
+	u64 state;
+
+	/* A guest that handles the class unmasked its source with a priority. */
+	if (irq < 0 || accel__irq_get_state(vm, irq, &state))
+		return false;
+	return !(state & XICS_STATE_MASKED) &&
+	       ((state & XICS_STATE_PRIO_MASK) >> XICS_STATE_PRIO_SHIFT) != 0xff;
 }
 
 int events__irq(struct vm *vm, enum event_class cls)

@@ -33,6 +33,8 @@ int events__epow_shutdown(struct vm *vm);
 /* Queue a hotplug event (HP section: resource, action, id type, id words). */
 int events__hotplug(struct vm *vm, u8 resource, u8 action, u8 id_type, u32 id0, u32 id1);
 unsigned int events__pending(struct vm *vm, enum event_class cls);
+/* Has the guest enabled the class's interrupt (i.e. can it handle these events)? */
+bool events__guest_listens(struct vm *vm, enum event_class cls);
 
 /* HP section values */
 #define HP_RESOURCE_CPU 1
