@@ -34,6 +34,8 @@ struct testvm_opts {
 	unsigned int nr_cpus;	/* cores; 0: 1 */
 	unsigned int threads;	/* per core; 0: 1 */
 	bool xics;		/* fake_accel.xics while papr__init() runs */
+	u64 max_mem;		/* hotplug ceiling (0: none) */
+	unsigned int max_cores;	/* hotplug ceiling (0: none) */
 };
 
 struct testvm {
@@ -68,6 +70,8 @@ static inline int testvm__setup(struct testvm *t, const struct testvm_opts *o)
 		.ram_size = o->ram_size ? o->ram_size : TESTVM_RAM,
 		.nr_cores = o->nr_cpus ? o->nr_cpus : 1,
 		.threads = o->threads ? o->threads : 1,
+		.max_mem = o->max_mem,
+		.max_cores = o->max_cores,
 	};
 	unsigned int core, th;
 	int ret;

@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Memory and CPU DRCs: the state machine, configure-connector, host requests. */
+#include "testvm.h"
+#include "pvm/drc.h"
+#include "pvm/events.h"
+#include "pvm/irq.h"
+#include "pvm/xics.h"
+
+#include "kselftest_harness.h"
+
+#define WA_GPA 0x30000ULL
+#define LMB1 (DRC_INDEX_LMB + 1)	/* the first hot-pluggable LMB at 256 MiB */
+
+FIXTURE(drc) {
+	struct testvm t;
+	char why[160];
+};
+
+FIXTURE_SETUP(drc)
+{
+	const struct testvm_opts o = { .ram_size = SZ_256M, .max_mem = SZ_1G, .nr_cpus = 1,
+				       .max_cores = 2, .xics = true };
+	int irq;
+
+	ASSERT_EQ(0, testvm__setup(&self->t, &o));
+	/* The guest enabled its hotplug interrupt (set-xive, int-on). */
+	irq = events__irq(&self->t.vm, EVENT_HOTPLUG);
+	ASSERT_LE(0, irq);
+	fake_accel.irq_state[irq - IRQ_BASE] = 5ULL << XICS_STATE_PRIO_SHIFT;
+}
+
+FIXTURE_TEARDOWN(drc)
+{
+	testvm__teardown(&self->t);
+}
+
+static s32 sense(struct testvm *t, u32 index, u32 *value)
+{
+	u32 args[2] = { 9003, index }, rets[2] = { 0, 0 };
+	s32 st = testvm__rtas(t, RTAS_GET_SENSOR_STATE, 2, args, 2, rets);
+
+	*value = rets[1];
+	return st;
+}
+
+static s32 indicator(struct testvm *t, u32 type, u32 index, u32 value)
+{
+	u32 args[3] = { type, index, value };
+
+	return testvm__rtas(t, RTAS_SET_INDICATOR, 3, args, 1, NULL);
+}
+
+/* One configure-connector call; *name gets the node/property name. */
+static s32 cc(struct testvm *t, u32 index, const char **name, u32 *len)
+{
+	u32 args[2] = { (u32)WA_GPA, 0 };
+	u8 *wa = t->ram + WA_GPA;
+	s32 st;
+
+	testvm__put_be32(t, WA_GPA, index);
+	st = testvm__rtas(t, RTAS_IBM_CONFIGURE_CONNECTOR, 2, args, 1, NULL);
+	*name = (const char *)wa + testvm__be32(t, WA_GPA + 8);
+	*len = testvm__be32(t, WA_GPA + 12);
+	return st;
+}
+
+TEST_F(drc, sensors)
+{
+	u32 v;
+
+	EXPECT_EQ(0, sense(&self->t, DRC_INDEX_LMB, &v));
+	EXPECT_EQ(1U, v);			/* boot LMB present */
+	EXPECT_EQ(0, sense(&self->t, LMB1, &v));
+	EXPECT_EQ(2U, v);			/* free slot unusable */
+	EXPECT_EQ(-3, sense(&self->t, DRC_INDEX_LMB + 4, &v));
+	EXPECT_EQ(-3, sense(&self->t, 0x12345678, &v));
+	EXPECT_EQ(0, sense(&self->t, DRC_INDEX_CPU, &v));
+	EXPECT_EQ(1U, v);			/* boot core */
+	EXPECT_EQ(0, sense(&self->t, DRC_INDEX_CPU + 1, &v));
+	EXPECT_EQ(2U, v);
+}
+
+TEST_F(drc, memory_add_and_remove)
+{
+	const char *name;
+	u32 v, len;
+	int props = 0;
+	s32 st;
+
+	ASSERT_EQ(0, drc__hotplug_mem(&self->t.vm, SZ_256M, self->why, sizeof(self->why)));
+	EXPECT_EQ(1U, events__pending(&self->t.vm, EVENT_HOTPLUG));
+	EXPECT_EQ(1, fake_accel.memslots);
+	EXPECT_NE(NULL, gmem__ptr(&self->t.vm.mem, SZ_256M, SZ_256M));
+	/* The guest's acquire sequence. */
+	EXPECT_EQ(0, sense(&self->t, LMB1, &v));
+	EXPECT_EQ(2U, v);
+	EXPECT_EQ(-3, cc(&self->t, LMB1, &name, &len) == -9003 ? -3 : 0);
+	EXPECT_EQ(0, indicator(&self->t, 9003, LMB1, 1));
+	EXPECT_EQ(0, indicator(&self->t, 9001, LMB1, 1));
+	ASSERT_EQ(2, cc(&self->t, LMB1, &name, &len));
+	EXPECT_STREQ("memory@10000000", name);
+	while ((st = cc(&self->t, LMB1, &name, &len)) == 3) {
+		if (!strcmp(name, "ibm,associativity"))
+			EXPECT_EQ(20U, len);
+		props++;
+	}
+	EXPECT_EQ(0, st);
+	EXPECT_EQ(4, props);
+	EXPECT_EQ((u64)SZ_256M, drc__hotplugged_bytes(&self->t.vm));
+	/* The guest may not drop memory on its own. */
+	EXPECT_EQ(-1, indicator(&self->t, 9001, LMB1, 0));
+	/* Host removal; memory goes only at allocation := unusable. */
+	ASSERT_EQ(0, drc__hotplug_mem(&self->t.vm, -(s64)SZ_256M, self->why, sizeof(self->why)));
+	EXPECT_EQ(-EBUSY, drc__hotplug_mem(&self->t.vm, -(s64)SZ_256M, self->why, sizeof(self->why)));
+	EXPECT_EQ(0, sense(&self->t, LMB1, &v));
+	EXPECT_EQ(1U, v);
+	EXPECT_EQ(0, indicator(&self->t, 9001, LMB1, 0));
+	EXPECT_NE(NULL, gmem__ptr(&self->t.vm.mem, SZ_256M, 8));
+	EXPECT_EQ(0, indicator(&self->t, 9003, LMB1, 0));
+	EXPECT_EQ(NULL, gmem__ptr(&self->t.vm.mem, SZ_256M, 8));
+	EXPECT_EQ(0, fake_accel.memslots);
+	EXPECT_EQ(0U, drc__hotplugged_bytes(&self->t.vm));
+}
+
+TEST_F(drc, memory_limits)
+{
+	EXPECT_EQ(-EINVAL, drc__hotplug_mem(&self->t.vm, (64 * SZ_1M), self->why, sizeof(self->why)));
+	EXPECT_EQ(-ENOSPC, drc__hotplug_mem(&self->t.vm, SZ_1G, self->why, sizeof(self->why)));
+	EXPECT_EQ(-ENOSPC, drc__hotplug_mem(&self->t.vm, -(s64)SZ_256M, self->why, sizeof(self->why)));
+	EXPECT_NE(NULL, strstr(self->why, "boot memory never"));
+	EXPECT_EQ(0, fake_accel.memslots);
+	EXPECT_EQ(0U, events__pending(&self->t.vm, EVENT_HOTPLUG));
+}
+
+TEST_F(drc, guest_not_listening)
+{
+	fake_accel.irq_state[events__irq(&self->t.vm, EVENT_HOTPLUG) - IRQ_BASE] =
+		XICS_STATE_PRIO_MASK | XICS_STATE_MASKED;
+	EXPECT_EQ(-ENOTSUP, drc__hotplug_mem(&self->t.vm, SZ_256M, self->why, sizeof(self->why)));
+	EXPECT_EQ(-ENOTSUP, drc__hotplug_cpu(&self->t.vm, 1, self->why, sizeof(self->why)));
+	EXPECT_NE(NULL, strstr(self->why, "not enabled hotplug"));
+}
+
+TEST_F(drc, cpu_add_node)
+{
+	const char *name;
+	u32 len, cpu1 = DRC_INDEX_CPU + 1;
+	bool drc_prop = false, servers = false;
+	s32 st;
+
+	ASSERT_EQ(1U, self->t.vm.nr_vcpus);
+	ASSERT_EQ(0, drc__hotplug_cpu(&self->t.vm, 1, self->why, sizeof(self->why)));
+	EXPECT_EQ(2U, self->t.vm.nr_vcpus);
+	EXPECT_EQ((int)VCPU_STOPPED, (int)self->t.vm.vcpus[1]->state);
+	EXPECT_EQ(-ENOSPC, drc__hotplug_cpu(&self->t.vm, 1, self->why, sizeof(self->why)));
+	EXPECT_EQ(0, indicator(&self->t, 9003, cpu1, 1));
+	EXPECT_EQ(0, indicator(&self->t, 9001, cpu1, 1));
+	ASSERT_EQ(2, cc(&self->t, cpu1, &name, &len));
+	EXPECT_STREQ("PowerPC,POWER9@1", name);
+	while ((st = cc(&self->t, cpu1, &name, &len)) == 3) {
+		if (!strcmp(name, "ibm,my-drc-index")) {
+			drc_prop = true;
+			EXPECT_EQ(cpu1, testvm__be32(&self->t, WA_GPA + testvm__be32(&self->t, WA_GPA + 16)));
+		}
+		if (!strcmp(name, "ibm,ppc-interrupt-server#s"))
+			servers = true;
+	}
+	EXPECT_EQ(0, st);
+	EXPECT_TRUE(drc_prop);
+	EXPECT_TRUE(servers);
+	/* Removal, then a re-plug reuses the parked vCPU. */
+	ASSERT_EQ(0, drc__hotplug_cpu(&self->t.vm, -1, self->why, sizeof(self->why)));
+	EXPECT_EQ(0, indicator(&self->t, 9001, cpu1, 0));
+	EXPECT_EQ(0, indicator(&self->t, 9003, cpu1, 0));
+	ASSERT_EQ(0, drc__hotplug_cpu(&self->t.vm, 1, self->why, sizeof(self->why)));
+	EXPECT_EQ(2U, self->t.vm.nr_vcpus);
+	EXPECT_EQ(-ENOSPC, drc__hotplug_cpu(&self->t.vm, -2, self->why, sizeof(self->why)));
+}
+
+TEST_F(drc, bad_indicators)
+{
+	EXPECT_EQ(-3, indicator(&self->t, 6, LMB1, 1));		/* progress: not ours */
+	EXPECT_EQ(-3, indicator(&self->t, 9001, 0x7777, 1));
+	EXPECT_EQ(-3, indicator(&self->t, 9003, LMB1, 1));	/* nothing attached */
+	EXPECT_EQ(-3, indicator(&self->t, 9001, LMB1, 1));	/* still unusable */
+	EXPECT_EQ(-3, indicator(&self->t, 9003, DRC_INDEX_LMB, 7));
+}
+
+TEST_HARNESS_MAIN
