@@ -13,26 +13,12 @@
 # the v2 path in bounded time, and reports the interrupt checks as v2-host
 # skips with the evidence; see docs/lab.md.
 set -uo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
-host=v2
-for a in "$@"; do
-	case $a in v1 | v2) host=$a ;; --host=*) host=${a#--host=} ;; esac
-done
+. "$(dirname "$0")/lib-lab.sh"
+host=$(lab_host "$@")
 if [ "$host" = v1 ]; then
 	shape="LAB_HOST=v1 SMP_CPUS=4 SMP_THREADS=2 SMP_CYCLES=20"
 else
 	shape="LAB_HOST=v2 SMP_CPUS=2 SMP_THREADS=1 SMP_CYCLES=5"
 	echo "# v2-host: guest reduced to -c 2, 5 rounds (emulated v2 host delivers no external interrupts to L2; docs/lab.md)"
 fi
-out=$(mktemp)
-"$root/scripts/lab.sh" --cpus 4 --mem 3G --timeout "${LAB_SMP_TIMEOUT:-1500}" "$@" \
-	--add "$root/guest-tests/lab/smp-inner.sh:/lab/smp-inner.sh" -- "$shape sh /lab/smp-inner.sh" | tee "$out"
-rc=${PIPESTATUS[0]}
-if ! grep -qE '^[0-9]+ passed, [0-9]+ failed' "$out"; then
-	echo "not ok - smp suite did not finish (lab.sh status $rc)"
-	echo "0 passed, 1 failed"
-	rm -f "$out"
-	exit 1
-fi
-rm -f "$out"
-exit "$rc"
+lab_suite smp smp-inner.sh "$shape" --cpus 4 --mem 3G --timeout "${LAB_SMP_TIMEOUT:-1500}" "$@"
