@@ -431,6 +431,7 @@ int drc__hotplug_mem(struct vm *vm, s64 bytes, char *why, size_t whylen)
 {
 	struct drc_table *t = vm->drcs;
 	u64 want = bytes < 0 ? -(u64)bytes : (u64)bytes;
+	u32 picked[EVENT_QUEUE_MAX];
 	unsigned int n, i, done = 0;
 	int ret = 0;
 
@@ -475,7 +476,7 @@ int drc__hotplug_mem(struct vm *vm, s64 bytes, char *why, size_t whylen)
 					 strerror(-ret));
 				break;
 			}
-			done++;
+			picked[done++] = d->index;
 		}
 	} else {
 		unsigned int removable = 0;
@@ -501,22 +502,21 @@ int drc__hotplug_mem(struct vm *vm, s64 bytes, char *why, size_t whylen)
 
 			if (d->attached && d->state == DRC_CONFIGURED) {
 				d->unplug_requested = true;
-				done++;
+				picked[done++] = d->index;
 			}
 		}
 	}
 	pthread_mutex_unlock(&vm->lock);
 	if (ret)
 		return ret;
-	/* One event per LMB, by index: the guest handles each on its own. */
-	for (i = 0; i < t->nr_lmbs; i++) {
-		struct drc *d = &t->lmb[i];
-		bool pick = bytes > 0 ? (d->attached && d->state == DRC_UNUSABLE && !d->boot)
-				      : d->unplug_requested;
-
-		if (pick && events__hotplug(vm, HP_RESOURCE_MEM,
-					    bytes > 0 ? HP_ACTION_ADD : HP_ACTION_REMOVE,
-					    HP_ID_INDEX, d->index, 0)) {
+	/*
+	 * One event per LMB, by index, for exactly the LMBs chosen under the
+	 * lock (vCPU threads move DRC states meanwhile).
+	 */
+	for (i = 0; i < done; i++) {
+		if (events__hotplug(vm, HP_RESOURCE_MEM,
+				    bytes > 0 ? HP_ACTION_ADD : HP_ACTION_REMOVE,
+				    HP_ID_INDEX, picked[i], 0)) {
 			snprintf(why, whylen, "the guest's event queue is full");
 			return -EBUSY;
 		}
