@@ -13,6 +13,7 @@
 #include "pvm/accel.h"
 #include "pvm/drc.h"
 #include "pvm/events.h"
+#include "pvm/hvpipe.h"
 #include "pvm/fdt.h"
 #include "pvm/hcall.h"
 #include "pvm/log.h"
@@ -98,6 +99,8 @@ static int fdt_rtas(struct vm *vm, void *fdt)
 	TRY(fdt_property_u32(fdt, "rtas-event-scan-rate", 1));
 	/* Lets a panicking kernel tell us through ibm,os-term. */
 	TRY(fdt_property(fdt, "ibm,extended-os-term", NULL, 0));
+	if (hvpipe__configured(vm))
+		TRY(fdt_property(fdt, "ibm,hypervisor-pipe-capable", NULL, 0));
 	if (vm->drcs) {
 		/* <max address (2 cells), LMB size (2 cells), max cores> */
 		u64 max = MAX(vm->cfg.max_mem, vm->cfg.ram_size);
@@ -267,6 +270,7 @@ static int fdt_event_sources(struct vm *vm, void *fdt)
 	static const struct { const char *name; enum event_class cls; } nodes[] = {
 		{ "epow-events", EVENT_EPOW },
 		{ "hot-plug-events", EVENT_HOTPLUG },
+		{ "ibm,hvpipe-msg-events", EVENT_HVPIPE },
 	};
 	u32 ranges[2 * EVENT_NR_CLASSES];
 	unsigned int i, n = 0;

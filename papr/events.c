@@ -40,6 +40,7 @@ struct events {
 static const u32 class_mask[EVENT_NR_CLASSES] = {
 	[EVENT_EPOW] = EVENT_MASK_EPOW,
 	[EVENT_HOTPLUG] = EVENT_MASK_HOTPLUG,
+	[EVENT_HVPIPE] = EVENT_MASK_HVPIPE,
 };
 
 static void put16(u8 *p, u16 v)
@@ -158,6 +159,26 @@ int events__hotplug(struct vm *vm, u8 resource, u8 action, u8 id_type, u32 id0, 
 	return queue_event(vm, EVENT_HOTPLUG, log, len);
 }
 
+int events__hvpipe(struct vm *vm, u32 source, u8 type)
+{
+	u8 log[EVENT_LOG_MAX];
+	u16 len;
+	u8 *p = log_start(vm->events, log, 0xe6, 0, 0, 0, 16, &len);
+
+	/* Linux reads this section without a NULL check: it is always there. */
+	p = section(p, "PE", 16, 1, 0);
+	put32(p, source);
+	p[4] = type;
+	return queue_event(vm, EVENT_HVPIPE, log, len);
+}
+
+void events__flush(struct vm *vm, enum event_class cls)
+{
+	pthread_mutex_lock(&vm->lock);
+	vm->events->q[cls].count = 0;
+	pthread_mutex_unlock(&vm->lock);
+}
+
 unsigned int events__pending(struct vm *vm, enum event_class cls)
 {
 	unsigned int n;
@@ -239,7 +260,8 @@ int events__init(struct vm *vm)
 	if (!vm->events)
 		return -ENOMEM;
 	for (i = 0; i < EVENT_NR_CLASSES; i++)
-		vm->events->q[i].irq = irq__alloc(vm, false);
+		vm->events->q[i].irq = i == EVENT_HVPIPE && !vm->cfg.nr_hvpipe ? -1 :
+				       irq__alloc(vm, false);
 	return rtas__register(vm, RTAS_CHECK_EXCEPTION, rtas_check_exception);
 }
 

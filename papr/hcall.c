@@ -124,7 +124,7 @@ int papr__init(struct vm *vm)
 	static int (*const inits[])(struct vm *) = {
 		hcall__init, rtas__init, papr_cpu__init, papr_mmu__init,
 		papr_power__init, papr_sysparm__init, papr_pvm__init, xics__init,
-		events__init, drc__init_rtas,
+		events__init, drc__init_rtas, papr_hvpipe__init,
 	};
 	unsigned int i;
 	int ret;

@@ -5,12 +5,14 @@
 #include <string.h>
 
 #include "pvm/hcall.h"
+#include "pvm/hvpipe.h"
 #include "pvm/rtas.h"
 #include "pvm/vm.h"
 
 #define SYSPARM_SPLPAR_CHARACTERISTICS 20
 #define SYSPARM_DIAGNOSTICS_RUN_MODE 42
 #define SYSPARM_UUID 48
+#define SYSPARM_HVPIPE_ENABLE 64
 
 /* The guest's RTAS work area is 4 KiB; never touch more than that. */
 #define SYSPARM_BUF_MAX 4096
@@ -61,9 +63,27 @@ static void rtas_get_system_parameter(struct rtas_call *c)
 	}
 }
 
+/* Parameter 64 (HVPIPE in use): BE16 length 1, then 0 (off) or 1 (on). */
+static int sysparm_set_hvpipe(struct vm *vm, u64 gpa)
+{
+	u8 buf[3];
+
+	if (!hvpipe__configured(vm))
+		return RTAS_OUT_NOT_SUPPORTED;
+	if (gmem__read(&vm->mem, gpa, buf, sizeof(buf)))
+		return RTAS_OUT_SYSPARM_PARAM_ERROR;
+	if (buf[0] != 0 || buf[1] != 1 || buf[2] > 1)
+		return RTAS_OUT_SYSPARM_PARAM_ERROR;
+	hvpipe__set_enabled(vm, buf[2]);
+	return RTAS_OUT_SUCCESS;
+}
+
 static void rtas_set_system_parameter(struct rtas_call *c)
 {
 	switch (c->args[0]) {
+	case SYSPARM_HVPIPE_ENABLE:
+		c->rets[0] = (u32)sysparm_set_hvpipe(c->vm, c->args[1]);
+		return;
 	case SYSPARM_SPLPAR_CHARACTERISTICS:
 	case SYSPARM_DIAGNOSTICS_RUN_MODE:
 	case SYSPARM_UUID:

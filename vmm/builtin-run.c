@@ -37,6 +37,8 @@ static const char run_usage[] =
 	"      --max-cpus N     vCPUs can be hot-added up to N (whole cores)\n"
 	"      --threads T      SMT threads per core: 1, 2, 4 or 8 (default 1)\n"
 	"  -n, --name NAME      VM name (default pvm-PID)\n"
+	"      --hvpipe-source ID  offer HVPIPE with an HMC-like source ID (0x0200xxxx),\n"
+	"                       reached with pvm hvpipe; repeatable, up to 16\n"
 	"      --loglevel L     error, warning, info or debug (default warning)\n"
 	"  -h, --help           this text\n"
 	"\n"
@@ -92,6 +94,7 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 		{ "max-cpus", required_argument, NULL, 'C' },
 		{ "name", required_argument, NULL, 'n' },
 		{ "loglevel", required_argument, NULL, 'L' },
+		{ "hvpipe-source", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -142,6 +145,28 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 		case 'M':
 			max_mem = optarg;
 			break;
+		case 'H': {
+			u32 id;
+			unsigned int j;
+
+			if (hvpipe__parse_id(optarg, &id)) {
+				pr_err("--hvpipe-source %s: expected an HMC source id 0x0200xxxx", optarg);
+				return PVM_EXIT_USAGE;
+			}
+			for (j = 0; j < cfg->nr_hvpipe; j++)
+				if (cfg->hvpipe_ids[j] == id)
+					break;
+			if (j < cfg->nr_hvpipe) {
+				pr_err("--hvpipe-source %s given twice", optarg);
+				return PVM_EXIT_USAGE;
+			}
+			if (cfg->nr_hvpipe == HVPIPE_MAX_SOURCES) {
+				pr_err("--hvpipe-source: at most %d sources", HVPIPE_MAX_SOURCES);
+				return PVM_EXIT_USAGE;
+			}
+			cfg->hvpipe_ids[cfg->nr_hvpipe++] = id;
+			break;
+		}
 		case 'L':
 			log_level = log__parse_level(optarg);
 			if (log_level < 0) {

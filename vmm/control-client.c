@@ -29,76 +29,114 @@ static int send_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-int control__request(const char *name, const char *command, struct json_object *args,
-		     struct json_object **response)
+int control__connect(const char *name, struct control_conn *conn)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct json_object *req = json_object_new_object();
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	const char *s;
-	int fd, ret;
+	int ret;
 
-	*response = NULL;
+	memset(conn, 0, sizeof(*conn));
+	conn->fd = -1;
 	ret = control__path(name, sa.sun_path, sizeof(sa.sun_path));
 	if (ret)
-		goto out;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
+		return ret;
+	conn->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (conn->fd < 0)
+		return -errno;
+	if (connect(conn->fd, (struct sockaddr *)&sa, sizeof(sa))) {
 		ret = -errno;
-		goto out;
+		close(conn->fd);
+		conn->fd = -1;
+		return ret;
 	}
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
-		ret = -errno;
-		close(fd);
-		goto out;
-	}
+	return 0;
+}
+
+void control__disconnect(struct control_conn *conn)
+{
+	if (conn->fd >= 0)
+		close(conn->fd);
+	conn->fd = -1;
+	free(conn->buf);
+	conn->buf = NULL;
+	conn->len = conn->cap = 0;
+}
+
+int control__send(struct control_conn *conn, const char *command, struct json_object *args)
+{
+	struct json_object *req = json_object_new_object();
+	const char *s;
+	int ret;
+
 	json_object_object_add(req, "version", json_object_new_int(CONTROL_PROTOCOL_VERSION));
-	json_object_object_add(req, "id", json_object_new_int(1));
+	json_object_object_add(req, "id", json_object_new_int64(++conn->seq));
 	json_object_object_add(req, "command", json_object_new_string(command));
 	if (args)
 		json_object_object_add(req, "args", json_object_get(args));
 	s = json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN);
-	ret = send_all(fd, s, strlen(s));
+	ret = send_all(conn->fd, s, strlen(s));
 	if (!ret)
-		ret = send_all(fd, "\n", 1);
-	while (!ret) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		ssize_t n;
-		char *nl;
-
-		if (poll(&p, 1, CLIENT_TIMEOUT_MS) <= 0) {
-			ret = -ETIMEDOUT;
-			break;
-		}
-		if (cap - len < 4096) {
-			char *nb = realloc(buf, cap + 65536);
-
-			if (!nb) {
-				ret = -ENOMEM;
-				break;
-			}
-			buf = nb;
-			cap += 65536;
-		}
-		n = recv(fd, buf + len, cap - len - 1, 0);
-		if (n <= 0) {
-			ret = n ? -errno : -ECONNRESET;
-			break;
-		}
-		len += n;
-		buf[len] = '\0';
-		nl = strchr(buf, '\n');
-		if (nl) {
-			*nl = '\0';
-			*response = json_tokener_parse(buf);
-			ret = *response ? 0 : -EPROTO;
-			break;
-		}
-	}
-	close(fd);
-out:
-	free(buf);
+		ret = send_all(conn->fd, "\n", 1);
 	json_object_put(req);
+	return ret;
+}
+
+int control__receive(struct control_conn *conn, struct json_object **response, int timeout_ms)
+{
+	*response = NULL;
+	for (;;) {
+		char *nl = conn->len ? memchr(conn->buf, '\n', conn->len) : NULL;
+		struct pollfd p = { .fd = conn->fd, .events = POLLIN };
+		ssize_t n;
+
+		if (nl) {
+			size_t line = nl - conn->buf + 1;
+
+			*nl = '\0';
+			*response = json_tokener_parse(conn->buf);
+			conn->len -= line;
+			memmove(conn->buf, conn->buf + line, conn->len);
+			return *response ? 0 : -EPROTO;
+		}
+		n = poll(&p, 1, timeout_ms);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n ? -errno : -ETIMEDOUT;
+		if (conn->cap - conn->len < 4096) {
+			char *nb = realloc(conn->buf, conn->cap + 65536);
+
+			if (!nb)
+				return -ENOMEM;
+			conn->buf = nb;
+			conn->cap += 65536;
+		}
+		n = recv(conn->fd, conn->buf + conn->len, conn->cap - conn->len - 1, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n ? -errno : -ECONNRESET;
+		conn->len += n;
+	}
+}
+
+int control__call(struct control_conn *conn, const char *command, struct json_object *args,
+		  struct json_object **response)
+{
+	int ret = control__send(conn, command, args);
+
+	return ret ? ret : control__receive(conn, response, CLIENT_TIMEOUT_MS);
+}
+
+int control__request(const char *name, const char *command, struct json_object *args,
+		     struct json_object **response)
+{
+	struct control_conn conn;
+	int ret;
+
+	*response = NULL;
+	ret = control__connect(name, &conn);
+	if (!ret)
+		ret = control__call(&conn, command, args, response);
+	control__disconnect(&conn);
 	return ret;
 }

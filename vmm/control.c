@@ -9,6 +9,7 @@
  * the vCPUs nothing.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -27,6 +28,8 @@
 #include "pvm/event.h"
 #include "pvm/drc.h"
 #include "pvm/events.h"
+#include "pvm/base64.h"
+#include "pvm/hvpipe.h"
 #include "pvm/log.h"
 #include "pvm/vm.h"
 
@@ -40,16 +43,23 @@
 #define OUT_PAUSE (64 << 10)
 
 struct client {
+	struct client *next;
 	int fd;
-	size_t len;
-	char buf[CONTROL_MAX_LINE];
+	/* Parked on "hvpipe recv" until a guest message (or a close) arrives. */
+	bool parked, follow;
+	u32 park_src;
+	s64 park_left;			/* messages still wanted; < 0: no limit */
+	struct json_object *park_id;
 	char *out;
 	size_t out_len, out_off;
+	size_t len;
+	char buf[CONTROL_MAX_LINE];	/* last: accept_client() clears what comes before */
 };
 
 static int listen_fd = -1;
 static char sock_path[108];
 static unsigned int nr_clients;
+static struct client *clients;
 
 int control__error(struct control_error *err, const char *code, const char *fmt, ...)
 {
@@ -246,6 +256,164 @@ static int cmd_hotplug(struct vm *vm, struct json_object *args,
 	return 0;
 }
 
+/* ---- hvpipe: the host side of the guest's hypervisor pipe ---- */
+
+static struct client *serving;	/* the client whose request is being handled */
+
+/* A command's "answer later": the client is parked (hvpipe recv --wait). */
+#define CONTROL_PARK 1		/* answered now, more answers follow */
+#define CONTROL_PARK_SILENT 2	/* no answer yet */
+
+static int hvpipe_err(struct control_error *err, int ret, u32 src)
+{
+	switch (ret) {
+	case -ENOENT:
+		return control__error(err, "bad-argument", "no hvpipe source 0x%08x (see pvm run --hvpipe-source)", src);
+	case -EPIPE:
+		return control__error(err, "closed", "the pipe to source 0x%08x is closed", src);
+	case -ENOSPC:
+		return control__error(err, "full", "queue full: %d messages for source 0x%08x wait for the guest",
+				      HVPIPE_QUEUE_MAX, src);
+	case -EINVAL:
+		return control__error(err, "bad-argument", "a message is 1 to %d bytes", HVPIPE_MAX_PAYLOAD);
+	case -EALREADY:
+		return control__error(err, "state", "the pipe to source 0x%08x is already in that state", src);
+	default:
+		return control__error(err, "internal", "%s", strerror(-ret));
+	}
+}
+
+static void hvpipe_message(struct json_object *res, u32 src, const u8 *data, size_t len)
+{
+	char b64[BASE64_LEN(HVPIPE_MAX_PAYLOAD) + 1];
+	size_t n = base64_encode(data, len, b64);
+
+	json_object_object_add(res, "source", json_object_new_int64(src));
+	json_object_object_add(res, "bytes", json_object_new_int64(len));
+	json_object_object_add(res, "data", json_object_new_string_len(b64, n));
+}
+
+static int hvpipe_status(struct vm *vm, struct json_object *res)
+{
+	struct json_object *srcs = json_object_new_array();
+	struct hvpipe_stat st;
+	unsigned int i;
+
+	hvpipe__stat(vm, &st);
+	json_object_object_add(res, "enabled", json_object_new_boolean(st.enabled));
+	json_object_object_add(res, "announced", st.announced < 0 ? NULL :
+			       json_object_new_int64(st.src[st.announced].id));
+	json_object_object_add(res, "payload_events", json_object_new_int64(st.payload_events));
+	json_object_object_add(res, "close_events", json_object_new_int64(st.close_events));
+	json_object_object_add(res, "receives", json_object_new_int64(st.receives));
+	for (i = 0; i < st.nr_sources; i++) {
+		struct hvpipe_source_stat *s = &st.src[i];
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "id", json_object_new_int64(s->id));
+		json_object_object_add(o, "open", json_object_new_boolean(s->open));
+		json_object_object_add(o, "inbox", json_object_new_int64(s->inbox));
+		json_object_object_add(o, "outbox", json_object_new_int64(s->outbox));
+		json_object_object_add(o, "from_guest", json_object_new_int64(s->from_guest));
+		json_object_object_add(o, "to_guest", json_object_new_int64(s->to_guest));
+		json_object_object_add(o, "inbox_full", json_object_new_int64(s->inbox_full));
+		json_object_object_add(o, "closed_sends", json_object_new_int64(s->closed_sends));
+		json_object_object_add(o, "outbox_full", json_object_new_int64(s->outbox_full));
+		json_object_array_add(srcs, o);
+	}
+	json_object_object_add(res, "sources", srcs);
+	return 0;
+}
+
+static bool source_open(struct vm *vm, u32 src)
+{
+	struct hvpipe_stat st;
+	unsigned int i;
+
+	hvpipe__stat(vm, &st);
+	for (i = 0; i < st.nr_sources; i++)
+		if (st.src[i].id == src)
+			return st.src[i].open;
+	return false;
+}
+
+static int cmd_hvpipe(struct vm *vm, struct json_object *args,
+		      struct json_object *res, struct control_error *err)
+{
+	struct json_object *o, *d;
+	u8 buf[HVPIPE_MAX_PAYLOAD];
+	const char *op;
+	size_t len;
+	s64 v;
+	u32 src;
+	int ret;
+
+	if (!hvpipe__configured(vm))
+		return control__error(err, "unsupported", "this VM has no HVPIPE (pvm run --hvpipe-source)");
+	if (!args || !json_object_object_get_ex(args, "op", &o) || !json_object_is_type(o, json_type_string))
+		return control__error(err, "bad-argument",
+				      "\"op\" must be send, recv, close, open or status");
+	op = json_object_get_string(o);
+	if (!strcmp(op, "status"))
+		return hvpipe_status(vm, res);
+	if (!json_object_object_get_ex(args, "source", &o) || !json_object_is_type(o, json_type_int) ||
+	    (v = json_object_get_int64(o)) < 0 || v > 0xffffffffLL || !hvpipe__valid_id(v))
+		return control__error(err, "bad-argument", "\"source\" must be an HMC source id 0x0200xxxx");
+	src = v;
+	if (!strcmp(op, "send")) {
+		ssize_t n;
+
+		if (!json_object_object_get_ex(args, "data", &d) || !json_object_is_type(d, json_type_string))
+			return control__error(err, "bad-argument", "\"data\" must be a base64 string");
+		n = base64_decode(json_object_get_string(d), json_object_get_string_len(d), buf, sizeof(buf));
+		if (n == -E2BIG || n == 0)
+			return hvpipe_err(err, -EINVAL, src);
+		if (n < 0)
+			return control__error(err, "bad-argument", "\"data\" is not valid base64");
+		ret = hvpipe__host_send(vm, src, buf, n);
+		if (ret)
+			return hvpipe_err(err, ret, src);
+		json_object_object_add(res, "bytes", json_object_new_int64(n));
+		return 0;
+	}
+	if (!strcmp(op, "close") || !strcmp(op, "open")) {
+		ret = op[0] == 'c' ? hvpipe__host_close(vm, src) : hvpipe__host_open(vm, src);
+		return ret ? hvpipe_err(err, ret, src) : 0;
+	}
+	if (strcmp(op, "recv"))
+		return control__error(err, "bad-argument",
+				      "\"op\" must be send, recv, close, open or status");
+	ret = hvpipe__host_recv(vm, src, buf, &len);
+	if (!ret) {
+		bool follow = json_object_object_get_ex(args, "follow", &o) && json_object_get_boolean(o);
+		s64 count = json_object_object_get_ex(args, "count", &o) ? json_object_get_int64(o) : -1;
+
+		hvpipe_message(res, src, buf, len);
+		if (!follow || count == 1)
+			return 0;
+		/* More to stream: answer this one and stay parked for the rest. */
+		serving->follow = true;
+		serving->park_left = count > 0 ? count - 1 : -1;
+		serving->park_src = src;
+		return CONTROL_PARK;
+	}
+	if (ret != -EAGAIN)
+		return hvpipe_err(err, ret, src);
+	if (!source_open(vm, src))
+		return hvpipe_err(err, -EPIPE, src);
+	if (!json_object_object_get_ex(args, "wait", &o) || !json_object_get_boolean(o))
+		return control__error(err, "empty", "no message from the guest to source 0x%08x", src);
+	serving->follow = json_object_object_get_ex(args, "follow", &o) && json_object_get_boolean(o);
+	serving->park_left = json_object_object_get_ex(args, "count", &o) ?
+			     json_object_get_int64(o) : -1;
+	if (!serving->follow)
+		serving->park_left = 1;
+	if (!serving->park_left)
+		return control__error(err, "bad-argument", "\"count\" must be positive");
+	serving->park_src = src;
+	return CONTROL_PARK_SILENT;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(struct vm *vm, struct json_object *args, struct json_object *res,
@@ -257,11 +425,12 @@ static const struct {
 	{ "resume", cmd_resume },
 	{ "stop", cmd_stop },
 	{ "hotplug", cmd_hotplug },
+	{ "hvpipe", cmd_hvpipe },
 };
 
 /* ---- request/response ---- */
 
-static struct json_object *handle_line(struct vm *vm, const char *line)
+static struct json_object *handle_line(struct vm *vm, struct client *c, const char *line)
 {
 	struct json_object *req, *resp = json_object_new_object(), *res = NULL;
 	struct json_object *id = NULL, *ver, *cmd, *args = NULL;
@@ -309,7 +478,20 @@ static struct json_object *handle_line(struct vm *vm, const char *line)
 		goto out;
 	}
 	res = json_object_new_object();
+	serving = c;
 	ret = commands[i].fn(vm, args, res, &err);
+	serving = NULL;
+	if (ret == CONTROL_PARK || ret == CONTROL_PARK_SILENT) {
+		c->parked = true;
+		c->park_id = id ? json_object_get(id) : NULL;
+		if (ret == CONTROL_PARK_SILENT) {
+			json_object_put(res);
+			json_object_put(resp);
+			json_object_put(req);
+			return NULL;
+		}
+		ret = 0;
+	}
 out:
 	json_object_object_add(resp, "ok", json_object_new_boolean(!ret));
 	if (!ret) {
@@ -326,8 +508,24 @@ out:
 	return resp;
 }
 
+static void unpark(struct client *c)
+{
+	c->parked = false;
+	json_object_put(c->park_id);
+	c->park_id = NULL;
+}
+
 static void client_close(struct vm *vm, struct client *c)
 {
+	struct client **pp;
+
+	for (pp = &clients; *pp; pp = &(*pp)->next) {
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	}
+	unpark(c);
 	event__del(vm, c->fd);
 	close(c->fd);
 	free(c->out);
@@ -386,22 +584,85 @@ static bool serve_lines(struct vm *vm, struct client *c)
 {
 	char *nl;
 
-	while (c->out_len < OUT_PAUSE && (nl = memchr(c->buf, '\n', c->len))) {
+	while (!c->parked && c->out_len < OUT_PAUSE && (nl = memchr(c->buf, '\n', c->len))) {
 		struct json_object *resp;
-		bool queued;
+		bool queued = true;
 
 		*nl = '\0';
 		if (nl > c->buf && nl[-1] == '\r')
 			nl[-1] = '\0';
-		resp = handle_line(vm, c->buf);
-		queued = queue_json(c, resp);
-		json_object_put(resp);
+		resp = handle_line(vm, c, c->buf);
+		if (resp) {
+			queued = queue_json(c, resp);
+			json_object_put(resp);
+		}
 		c->len -= nl + 1 - c->buf;
 		memmove(c->buf, nl + 1, c->len);
 		c->buf[c->len] = '\0';
 		if (!queued)
 			return false;
 	}
+	return true;
+}
+
+/*
+ * Answers a parked client from the guest's messages: -1 the client must go,
+ * 0 nothing more for now, 1 stopped because the client is not reading.
+ */
+static int deliver_parked(struct vm *vm, struct client *c)
+{
+	u8 buf[HVPIPE_MAX_PAYLOAD];
+	size_t len;
+
+	while (c->parked) {
+		struct json_object *resp, *res;
+		struct control_error err = { 0 };
+		bool queued;
+		int ret;
+
+		if (c->out_len >= OUT_PAUSE)
+			return 1;
+		ret = hvpipe__host_recv(vm, c->park_src, buf, &len);
+		/* Still waiting, unless the pipe closed under it. */
+		if (ret == -EAGAIN && source_open(vm, c->park_src))
+			return 0;
+		resp = json_object_new_object();
+		json_object_object_add(resp, "version", json_object_new_int(CONTROL_PROTOCOL_VERSION));
+		if (c->park_id)
+			json_object_object_add(resp, "id", json_object_get(c->park_id));
+		json_object_object_add(resp, "ok", json_object_new_boolean(!ret));
+		if (!ret) {
+			res = json_object_new_object();
+			hvpipe_message(res, c->park_src, buf, len);
+			json_object_object_add(resp, "result", res);
+			if (c->park_left > 0 && !--c->park_left)
+				unpark(c);
+		} else {
+			res = json_object_new_object();
+			hvpipe_err(&err, ret == -EAGAIN ? -EPIPE : ret, c->park_src);
+			json_object_object_add(res, "code", json_object_new_string(err.code));
+			json_object_object_add(res, "message", json_object_new_string(err.message));
+			json_object_object_add(resp, "error", res);
+			unpark(c);
+		}
+		queued = queue_json(c, resp);
+		json_object_put(resp);
+		if (!queued)
+			return -1;
+	}
+	return 0;
+}
+
+/* Serve parked waits and request lines, sending in turns; false if the client must go. */
+static bool client_pump(struct vm *vm, struct client *c)
+{
+	int more;
+
+	do {
+		more = c->parked ? deliver_parked(vm, c) : 0;
+		if (more < 0 || !serve_lines(vm, c) || !flush_out(c))
+			return false;
+	} while (!c->out_len && (more > 0 || (!c->parked && memchr(c->buf, '\n', c->len))));
 	return true;
 }
 
@@ -426,12 +687,10 @@ static void client_event(struct vm *vm, int fd, u32 events, void *data)
 		return;
 	}
 	/* Serve and send in turns while the client keeps taking the answers. */
-	do {
-		if (!serve_lines(vm, c) || !flush_out(c)) {
-			client_close(vm, c);
-			return;
-		}
-	} while (!c->out_len && memchr(c->buf, '\n', c->len));
+	if (!client_pump(vm, c)) {
+		client_close(vm, c);
+		return;
+	}
 	if (c->len == sizeof(c->buf) - 1 && !memchr(c->buf, '\n', c->len)) {
 		overlong(c);
 		too_long = true;
@@ -471,16 +730,34 @@ static void accept_client(struct vm *vm, int fd, u32 events __unused, void *data
 		close(cfd);
 		return;
 	}
+	memset(c, 0, offsetof(struct client, buf));
 	c->fd = cfd;
-	c->len = 0;
-	c->out = NULL;
-	c->out_len = c->out_off = 0;
 	if (event__add(vm, cfd, EPOLLIN, client_event, c)) {
 		close(cfd);
 		free(c);
 		return;
 	}
+	c->next = clients;
+	clients = c;
 	nr_clients++;
+}
+
+/* The guest sent something or a pipe closed: answer the parked clients. */
+static void hvpipe_wake(struct vm *vm, int fd, u32 events __unused, void *data __unused)
+{
+	struct client *c, *next;
+	u64 v;
+	ssize_t n __unused = read(fd, &v, sizeof(v));
+
+	for (c = clients; c; c = next) {
+		next = c->next;
+		if (!c->parked)
+			continue;
+		if (!client_pump(vm, c))
+			client_close(vm, c);
+		else
+			event__mod(vm, c->fd, c->out_len ? EPOLLOUT : EPOLLIN);
+	}
 }
 
 int control__init(struct vm *vm)
@@ -534,6 +811,13 @@ int control__init(struct vm *vm)
 		return ret;
 	}
 	listen_fd = fd;
+	if (hvpipe__notify_fd(vm) >= 0) {
+		ret = event__add(vm, hvpipe__notify_fd(vm), EPOLLIN, hvpipe_wake, NULL);
+		if (ret) {
+			control__exit(vm);
+			return ret;
+		}
+	}
 	pr_info("control socket %s", sock_path);
 	return 0;
 }

@@ -19,6 +19,8 @@ static const char usage[] =
 	"  pause NAME / resume NAME\n"
 	"  stat NAME  uptime, memory, per-vCPU exits [--json]\n"
 	"  hotplug NAME mem +512M|-256M, hotplug NAME cpu +1|-1\n"
+	"  hvpipe NAME send|recv|close|open|status  host end of the guest's HVPIPE\n"
+	"             (pvm hvpipe --help)\n"
 	"  version    print pvm's version\n"
 	"\n"
 	"Control sockets live in $PVM_SOCKET_DIR, else $XDG_RUNTIME_DIR/pvm,\n"
@@ -35,6 +37,7 @@ static const struct {
 	{ "resume", cmd_resume },
 	{ "stat", cmd_stat },
 	{ "hotplug", cmd_hotplug },
+	{ "hvpipe", cmd_hvpipe },
 };
 
 int main(int argc, char **argv)

@@ -12,6 +12,7 @@ int cmd_pause(int argc, char **argv);
 int cmd_resume(int argc, char **argv);
 int cmd_stat(int argc, char **argv);
 int cmd_hotplug(int argc, char **argv);
+int cmd_hvpipe(int argc, char **argv);
 
 /* "512M", "2G", "1024" (MiB); -EINVAL on garbage, -ERANGE on overflow. */
 int parse_size(const char *s, u64 *out);

@@ -35,6 +35,22 @@ struct control_error {
 int control__error(struct control_error *err, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Client side: a connection for several requests (pvm hvpipe streams). */
+struct control_conn {
+	int fd;
+	char *buf;
+	size_t len, cap;
+	s64 seq;
+};
+
+int control__connect(const char *name, struct control_conn *conn);
+void control__disconnect(struct control_conn *conn);
+int control__send(struct control_conn *conn, const char *command, struct json_object *args);
+/* Next response line; timeout_ms < 0 waits for ever. */
+int control__receive(struct control_conn *conn, struct json_object **response, int timeout_ms);
+int control__call(struct control_conn *conn, const char *command, struct json_object *args,
+		  struct json_object **response);
+
 /* Client side: send one request, get the parsed response (caller puts it). */
 int control__request(const char *name, const char *command, struct json_object *args,
 		     struct json_object **response);

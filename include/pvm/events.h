@@ -13,12 +13,14 @@ struct vm;
 enum event_class {
 	EVENT_EPOW,
 	EVENT_HOTPLUG,
+	EVENT_HVPIPE,		/* only with HVPIPE sources configured */
 	EVENT_NR_CLASSES,
 };
 
 /* check-exception class masks (MSB-0 bit numbering) */
 #define EVENT_MASK_EPOW 0x40000000u
 #define EVENT_MASK_HOTPLUG 0x10000000u
+#define EVENT_MASK_HVPIPE 0x04000000u
 
 /* Events queued per class: a flood of requests gets "busy", memory stays bounded. */
 #define EVENT_QUEUE_MAX 64
@@ -32,6 +34,10 @@ int events__irq(struct vm *vm, enum event_class cls);
 int events__epow_shutdown(struct vm *vm);
 /* Queue a hotplug event (HP section: resource, action, id type, id words). */
 int events__hotplug(struct vm *vm, u8 resource, u8 action, u8 id_type, u32 id0, u32 id1);
+/* Queue an hvpipe event (PE section: source id, HVPIPE_EV_*); -EBUSY when full. */
+int events__hvpipe(struct vm *vm, u32 source, u8 type);
+/* Drop every queued event of a class (the guest turned the class off). */
+void events__flush(struct vm *vm, enum event_class cls);
 unsigned int events__pending(struct vm *vm, enum event_class cls);
 /* Has the guest enabled the class's interrupt (i.e. can it handle these events)? */
 bool events__guest_listens(struct vm *vm, enum event_class cls);

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "pvm/guest-mem.h"
+#include "pvm/hvpipe.h"
 #include "pvm/types.h"
 #include "pvm/vcpu.h"
 
@@ -53,6 +54,8 @@ struct vm_config {
 	unsigned int nr_cores;	/* vCPUs = nr_cores * threads */
 	unsigned int max_cores;	/* hot-pluggable up to here; == nr_cores: none */
 	unsigned int threads;
+	u32 hvpipe_ids[HVPIPE_MAX_SOURCES];	/* --hvpipe-source; none: no HVPIPE */
+	unsigned int nr_hvpipe;
 };
 
 #define PVM_MAX_HANDLERS 128
@@ -63,6 +66,7 @@ struct rtas_table;
 struct vty;
 struct events;
 struct drc_table;
+struct hvpipe;
 
 struct vm {
 	struct vm_config cfg;
@@ -76,6 +80,7 @@ struct vm {
 	struct vty *vty;
 	struct events *events;
 	struct drc_table *drcs;
+	struct hvpipe *hvpipe;
 
 	/* Boot layout, filled by vm__load(). */
 	u64 entry;

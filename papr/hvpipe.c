@@ -1,0 +1,485 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * HVPIPE, hypervisor side (../shared/spec/papr-events-hvpipe-tpm.md §1,
+ * docs/hvpipe.md). pvm plays the hypervisor and the HMC-like sources are
+ * host programs on the control socket.
+ *
+ * One pipe per partition: at most one payload is announced to the guest at a
+ * time (announced >= 0) and the next payload event waits until the guest
+ * pulled that one with ibm,receive-hvpipe-msg. Close events need no answer
+ * from the guest, so they never hold the pipe. Every queue is bounded; a
+ * full one is an error to whoever tried to add, never a wait.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "pvm/events.h"
+#include "pvm/hvpipe.h"
+#include "pvm/log.h"
+#include "pvm/rtas.h"
+#include "pvm/vm.h"
+
+/* The buffer list lives in one 4 KiB work area; each data buffer too. */
+#define HVPIPE_LIST_MAX 4096
+#define HVPIPE_BUF_MAX 4096
+
+struct hvpipe_msg {
+	u32 len;
+	u8 data[];
+};
+
+struct msg_queue {
+	struct hvpipe_msg *m[HVPIPE_QUEUE_MAX];
+	unsigned int head, count;
+};
+
+struct hvpipe_source {
+	u32 id;
+	bool open;
+	struct msg_queue inbox;		/* guest -> host */
+	struct msg_queue outbox;	/* host -> guest; head is what gets announced */
+	u64 from_guest, to_guest, inbox_full, closed_sends, outbox_full;
+};
+
+struct hvpipe {
+	pthread_mutex_t lock;
+	bool enabled;
+	int announced;
+	unsigned int rr;		/* round robin over sources with payloads */
+	unsigned int nr;
+	struct hvpipe_source src[HVPIPE_MAX_SOURCES];
+	int notify_fd;
+	u64 payload_events, close_events, receives;
+};
+
+static bool q_push(struct msg_queue *q, struct hvpipe_msg *m)
+{
+	if (q->count == HVPIPE_QUEUE_MAX)
+		return false;
+	q->m[(q->head + q->count++) % HVPIPE_QUEUE_MAX] = m;
+	return true;
+}
+
+static struct hvpipe_msg *q_pop(struct msg_queue *q)
+{
+	struct hvpipe_msg *m;
+
+	if (!q->count)
+		return NULL;
+	m = q->m[q->head];
+	q->head = (q->head + 1) % HVPIPE_QUEUE_MAX;
+	q->count--;
+	return m;
+}
+
+static void q_free(struct msg_queue *q, unsigned int keep)
+{
+	while (q->count > keep) {
+		/* Drop from the tail: the head may be announced to the guest. */
+		q->count--;
+		free(q->m[(q->head + q->count) % HVPIPE_QUEUE_MAX]);
+	}
+}
+
+int hvpipe__parse_id(const char *s, u32 *id)
+{
+	unsigned long v;
+	char *end;
+
+	if (!s || !*s)
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (errno || *end || v > 0xffffffffUL || !hvpipe__valid_id(v))
+		return -EINVAL;
+	*id = v;
+	return 0;
+}
+
+int hvpipe__gather(struct vm *vm, u64 gpa, u8 *out)
+{
+	u64 hdr, pair[2], len, blen, addr;
+	unsigned int i, n;
+	u32 total = 0;
+
+	if (gmem__read(&vm->mem, gpa, &hdr, sizeof(hdr)))
+		return -EINVAL;
+	len = be64toh(hdr);
+	/* The length counts itself: 8 + 16 per {address, length} pair. */
+	if (len < 24 || len > HVPIPE_LIST_MAX || (len - 8) % 16)
+		return -EINVAL;
+	n = (len - 8) / 16;
+	for (i = 0; i < n; i++) {
+		if (gmem__read(&vm->mem, gpa + 8 + 16 * i, pair, sizeof(pair)))
+			return -EINVAL;
+		addr = be64toh(pair[0]);
+		blen = be64toh(pair[1]);
+		if (blen > HVPIPE_BUF_MAX || total + blen > HVPIPE_MAX_PAYLOAD)
+			return -EINVAL;
+		if (blen && gmem__read(&vm->mem, addr, out + total, blen))
+			return -EINVAL;
+		total += blen;
+	}
+	return total ? (int)total : -EINVAL;
+}
+
+static struct hvpipe_source *find(struct hvpipe *p, u32 id)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->nr; i++)
+		if (p->src[i].id == id)
+			return &p->src[i];
+	return NULL;
+}
+
+/* With p->lock held: announce the next payload if the pipe is free. */
+static void announce_next(struct vm *vm, struct hvpipe *p)
+{
+	unsigned int k, i;
+
+	if (!p->enabled || p->announced >= 0 || !p->nr)
+		return;
+	for (k = 0; k < p->nr; k++) {
+		i = (p->rr + k) % p->nr;
+		if (!p->src[i].outbox.count)
+			continue;
+		if (events__hvpipe(vm, p->src[i].id, HVPIPE_EV_PAYLOAD))
+			return;		/* event queue full: retried on the next change */
+		p->announced = i;
+		p->rr = i + 1;
+		p->payload_events++;
+		return;
+	}
+}
+
+static void notify(struct hvpipe *p)
+{
+	u64 one = 1;
+	ssize_t n __unused = write(p->notify_fd, &one, sizeof(one));
+}
+
+/* ---- guest side: RTAS ---- */
+
+static void rtas_send_hvpipe_msg(struct rtas_call *c)
+{
+	struct vm *vm = c->vm;
+	struct hvpipe *p = vm->hvpipe;
+	struct hvpipe_source *s;
+	struct hvpipe_msg *m;
+	u8 buf[HVPIPE_MAX_PAYLOAD];
+	u32 id = c->args[0];
+	int len;
+
+	len = hvpipe__gather(vm, c->args[1], buf);
+	if (len < 0 || !hvpipe__valid_id(id)) {
+		c->rets[0] = (u32)RTAS_OUT_PARAM_ERROR;
+		return;
+	}
+	pthread_mutex_lock(&p->lock);
+	s = find(p, id);
+	if (!s || !s->open) {
+		/* No connection to that source: the guest's write() gets EPIPE. */
+		if (s)
+			s->closed_sends++;
+		c->rets[0] = (u32)HVPIPE_RTAS_CLOSED;
+		goto out;
+	}
+	if (s->inbox.count == HVPIPE_QUEUE_MAX) {
+		/* The host is not reading: refuse now (EIO), never hold the vCPU. */
+		s->inbox_full++;
+		c->rets[0] = (u32)RTAS_OUT_HW_ERROR;
+		goto out;
+	}
+	m = malloc(sizeof(*m) + len);
+	if (!m) {
+		c->rets[0] = (u32)RTAS_OUT_HW_ERROR;
+		goto out;
+	}
+	m->len = len;
+	memcpy(m->data, buf, len);
+	q_push(&s->inbox, m);
+	s->from_guest++;
+	notify(p);
+	c->rets[0] = RTAS_OUT_SUCCESS;
+out:
+	pthread_mutex_unlock(&p->lock);
+}
+
+static void rtas_receive_hvpipe_msg(struct rtas_call *c)
+{
+	struct vm *vm = c->vm;
+	struct hvpipe *p = vm->hvpipe;
+	struct hvpipe_source *s;
+	struct hvpipe_msg *m;
+	u64 gpa = c->args[0];
+	u32 size = c->args[1];
+
+	pthread_mutex_lock(&p->lock);
+	if (p->announced < 0) {
+		/* Nothing was announced: nothing to receive. */
+		c->rets[0] = (u32)RTAS_OUT_PARAM_ERROR;
+		goto out;
+	}
+	s = &p->src[p->announced];
+	m = s->outbox.m[s->outbox.head];
+	/* Too small or not RAM: the payload stays pending for a proper call. */
+	if (size < m->len || gmem__write(&vm->mem, gpa, m->data, m->len)) {
+		c->rets[0] = (u32)RTAS_OUT_PARAM_ERROR;
+		goto out;
+	}
+	c->rets[0] = RTAS_OUT_SUCCESS;
+	c->rets[1] = s->id;
+	c->rets[2] = m->len;
+	free(q_pop(&s->outbox));
+	s->to_guest++;
+	p->receives++;
+	p->announced = -1;
+	announce_next(vm, p);
+out:
+	pthread_mutex_unlock(&p->lock);
+}
+
+void hvpipe__set_enabled(struct vm *vm, bool on)
+{
+	struct hvpipe *p = vm->hvpipe;
+
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->lock);
+	pr_debug("hvpipe: guest %s the pipe", on ? "enabled" : "disabled");
+	p->enabled = on;
+	if (!on) {
+		/*
+		 * Events only while enabled: withdraw what the guest has not
+		 * fetched; an announced payload stays first in its outbox and
+		 * is announced again once the guest enables the pipe.
+		 */
+		events__flush(vm, EVENT_HVPIPE);
+		p->announced = -1;
+	} else {
+		announce_next(vm, p);
+	}
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* ---- host side ---- */
+
+int hvpipe__host_send(struct vm *vm, u32 id, const void *data, size_t len)
+{
+	struct hvpipe *p = vm->hvpipe;
+	struct hvpipe_source *s;
+	struct hvpipe_msg *m;
+	int ret = 0;
+
+	if (!p)
+		return -ENOENT;
+	if (!len || len > HVPIPE_MAX_PAYLOAD)
+		return -EINVAL;
+	pthread_mutex_lock(&p->lock);
+	s = find(p, id);
+	if (!s) {
+		ret = -ENOENT;
+	} else if (!s->open) {
+		ret = -EPIPE;
+	} else if (s->outbox.count == HVPIPE_QUEUE_MAX) {
+		s->outbox_full++;
+		ret = -ENOSPC;
+	} else if (!(m = malloc(sizeof(*m) + len))) {
+		ret = -ENOMEM;
+	} else {
+		m->len = len;
+		memcpy(m->data, data, len);
+		q_push(&s->outbox, m);
+		announce_next(vm, p);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return ret;
+}
+
+int hvpipe__host_recv(struct vm *vm, u32 id, void *buf, size_t *len)
+{
+	struct hvpipe *p = vm->hvpipe;
+	struct hvpipe_source *s;
+	struct hvpipe_msg *m;
+	int ret = 0;
+
+	if (!p)
+		return -ENOENT;
+	pthread_mutex_lock(&p->lock);
+	s = find(p, id);
+	if (!s) {
+		ret = -ENOENT;
+	} else if (!(m = q_pop(&s->inbox))) {
+		ret = -EAGAIN;
+	} else {
+		memcpy(buf, m->data, m->len);
+		*len = m->len;
+		free(m);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return ret;
+}
+
+int hvpipe__host_close(struct vm *vm, u32 id)
+{
+	struct hvpipe *p = vm->hvpipe;
+	struct hvpipe_source *s;
+	int ret = 0;
+
+	if (!p)
+		return -ENOENT;
+	pthread_mutex_lock(&p->lock);
+	s = find(p, id);
+	if (!s) {
+		ret = -ENOENT;
+	} else if (!s->open) {
+		ret = -EALREADY;
+	} else {
+		s->open = false;
+		/* Unsent payloads go; an announced one was delivered to the partition. */
+		q_free(&s->outbox, p->announced == s - p->src ? 1 : 0);
+		if (p->enabled) {
+			if (events__hvpipe(vm, id, HVPIPE_EV_CLOSED))
+				pr_warn("hvpipe: event queue full, close of 0x%08x not announced", id);
+			else
+				p->close_events++;
+		}
+		pr_info("hvpipe: pipe to source 0x%08x closed", id);
+	}
+	pthread_mutex_unlock(&p->lock);
+	if (!ret)
+		notify(p);
+	return ret;
+}
+
+int hvpipe__host_open(struct vm *vm, u32 id)
+{
+	struct hvpipe *p = vm->hvpipe;
+	struct hvpipe_source *s;
+	int ret = 0;
+
+	if (!p)
+		return -ENOENT;
+	pthread_mutex_lock(&p->lock);
+	s = find(p, id);
+	if (!s)
+		ret = -ENOENT;
+	else if (s->open)
+		ret = -EALREADY;
+	else
+		s->open = true;
+	pthread_mutex_unlock(&p->lock);
+	if (!ret)
+		pr_info("hvpipe: pipe to source 0x%08x open", id);
+	return ret;
+}
+
+int hvpipe__notify_fd(struct vm *vm)
+{
+	return vm->hvpipe ? vm->hvpipe->notify_fd : -1;
+}
+
+bool hvpipe__configured(struct vm *vm)
+{
+	return vm->hvpipe != NULL;
+}
+
+void hvpipe__stat(struct vm *vm, struct hvpipe_stat *st)
+{
+	struct hvpipe *p = vm->hvpipe;
+	unsigned int i;
+
+	memset(st, 0, sizeof(*st));
+	st->announced = -1;
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->lock);
+	st->enabled = p->enabled;
+	st->announced = p->announced;
+	st->payload_events = p->payload_events;
+	st->close_events = p->close_events;
+	st->receives = p->receives;
+	st->nr_sources = p->nr;
+	for (i = 0; i < p->nr; i++) {
+		struct hvpipe_source *s = &p->src[i];
+
+		st->src[i] = (struct hvpipe_source_stat){
+			.id = s->id, .open = s->open,
+			.inbox = s->inbox.count, .outbox = s->outbox.count,
+			.from_guest = s->from_guest, .to_guest = s->to_guest,
+			.inbox_full = s->inbox_full, .closed_sends = s->closed_sends,
+			.outbox_full = s->outbox_full,
+		};
+	}
+	pthread_mutex_unlock(&p->lock);
+}
+
+int papr_hvpipe__init(struct vm *vm)
+{
+	static const struct rtas_handler calls[] = {
+		{ RTAS_IBM_SEND_HVPIPE_MSG, rtas_send_hvpipe_msg },
+		{ RTAS_IBM_RECEIVE_HVPIPE_MSG, rtas_receive_hvpipe_msg },
+	};
+	struct hvpipe *p;
+	unsigned int i, j;
+
+	if (!vm->cfg.nr_hvpipe)
+		return 0;
+	if (vm->cfg.nr_hvpipe > HVPIPE_MAX_SOURCES)
+		return -E2BIG;
+	/* Events reach the guest only through the hvpipe event source. */
+	if (events__irq(vm, EVENT_HVPIPE) < 0) {
+		pr_err("hvpipe needs an event interrupt (in-kernel XICS)");
+		return -ENODEV;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	p->notify_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (p->notify_fd < 0) {
+		free(p);
+		return -errno;
+	}
+	pthread_mutex_init(&p->lock, NULL);
+	p->announced = -1;
+	for (i = 0; i < vm->cfg.nr_hvpipe; i++) {
+		u32 id = vm->cfg.hvpipe_ids[i];
+
+		if (!hvpipe__valid_id(id))
+			goto bad;
+		for (j = 0; j < i; j++)
+			if (vm->cfg.hvpipe_ids[j] == id)
+				goto bad;
+		p->src[i].id = id;
+		p->src[i].open = true;
+	}
+	p->nr = vm->cfg.nr_hvpipe;
+	vm->hvpipe = p;
+	return rtas__register_all(vm, calls, ARRAY_SIZE(calls));
+bad:
+	pr_err("--hvpipe-source 0x%08x: not a new HMC-form id (0x0200xxxx)", vm->cfg.hvpipe_ids[i]);
+	close(p->notify_fd);
+	free(p);
+	return -EINVAL;
+}
+
+void hvpipe__exit(struct vm *vm)
+{
+	struct hvpipe *p = vm->hvpipe;
+	unsigned int i;
+
+	if (!p)
+		return;
+	for (i = 0; i < p->nr; i++) {
+		q_free(&p->src[i].inbox, 0);
+		q_free(&p->src[i].outbox, 0);
+	}
+	close(p->notify_fd);
+	pthread_mutex_destroy(&p->lock);
+	free(p);
+	vm->hvpipe = NULL;
+}
