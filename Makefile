@@ -83,4 +83,23 @@ clean:
 
 .PHONY: all unit unit-build lab-check check clean
 
+# ---- static test binaries for the L2 guest (build/guest/ -> its initramfs)
+# and the LPAR (build/lab/); docs/guest-tests.md ----
+GUEST_CFLAGS := -O2 $(WARN) -Wno-unused-parameter -std=gnu11 -D_GNU_SOURCE -I$(HARNESS_DIR)
+GUEST_BINS := $(BUILD)/guest/tests/hvpipe $(BUILD)/lab/hvpipe-peer
+
+$(BUILD)/guest/tests/hvpipe: guest-tests/hvpipe/hvpipe-test.c guest-tests/hvpipe/msggen.h
+	@mkdir -p $(dir $@)
+	$(CC) $(GUEST_CFLAGS) -static -o $@ $<
+
+$(BUILD)/lab/hvpipe-peer: guest-tests/hvpipe/hvpipe-peer.c guest-tests/hvpipe/msggen.h
+	@mkdir -p $(dir $@)
+	$(CC) $(GUEST_CFLAGS) -static -o $@ $<
+
+guest-bins: $(GUEST_BINS)
+
+all: guest-bins
+
+.PHONY: guest-bins
+
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

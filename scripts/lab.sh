@@ -207,6 +207,12 @@ guest_key=$({
 	(cd "$root/guest-tests/linux" && find . -print0 | LC_ALL=C sort -z |
 		xargs -0 stat -c '%n %a %F %s' && find . -type f -print0 |
 		LC_ALL=C sort -z | xargs -0 sha256sum)
+	# Built guest binaries (make guest-bins) go into the initramfs too.
+	if [ -d "$root/build/guest" ]; then
+		(cd "$root/build/guest" && find . -print0 | LC_ALL=C sort -z |
+			xargs -0 stat -c '%n %a %F %s' && find . -type f -print0 |
+			LC_ALL=C sort -z | xargs -0 -r sha256sum)
+	fi
 } | sha256sum | cut -c1-16)
 gseg=$labdir/guest-$guest_key.cpio
 if [ ! -f "$gseg" ]; then

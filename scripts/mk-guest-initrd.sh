@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build the L2 guest initramfs for pvm: static busybox plus everything under
-# guest-tests/linux/ (its "init" becomes /init).
+# guest-tests/linux/ (its "init" becomes /init) and the built guest binaries
+# under build/guest/ ("make guest-bins": build/guest/tests/X becomes /tests/X).
 #
 #   scripts/mk-guest-initrd.sh OUT.cpio.gz
 #
@@ -28,6 +29,10 @@ chmod 755 "$stage/bin/busybox"
 ln -s busybox "$stage/bin/sh"
 # Everything under guest-tests/linux/, modes kept (tests/ becomes /tests/).
 cp -R --preserve=mode "$src/." "$stage/"
+# Built test binaries (static ppc64le), same layout.
+if [ -d "$root/build/guest" ]; then
+	cp -R --preserve=mode "$root/build/guest/." "$stage/"
+fi
 chmod 755 "$stage/init"
 printf 'root:x:0:0:root:/root:/bin/sh\n' >"$stage/etc/passwd"
 printf 'root:x:0:\n' >"$stage/etc/group"

@@ -342,9 +342,10 @@ static int cmd_hvpipe(struct vm *vm, struct json_object *args,
 {
 	struct json_object *o, *d;
 	u8 buf[HVPIPE_MAX_PAYLOAD];
+	bool follow, wait;
 	const char *op;
+	s64 v, count;
 	size_t len;
-	s64 v;
 	u32 src;
 	int ret;
 
@@ -383,13 +384,19 @@ static int cmd_hvpipe(struct vm *vm, struct json_object *args,
 	if (strcmp(op, "recv"))
 		return control__error(err, "bad-argument",
 				      "\"op\" must be send, recv, close, open or status");
+	follow = json_object_object_get_ex(args, "follow", &o) && json_object_get_boolean(o);
+	wait = follow || (json_object_object_get_ex(args, "wait", &o) && json_object_get_boolean(o));
+	count = -1;
+	if (json_object_object_get_ex(args, "count", &o)) {
+		if (!json_object_is_type(o, json_type_int) || (count = json_object_get_int64(o)) <= 0)
+			return control__error(err, "bad-argument", "\"count\" must be a positive integer");
+	}
+	if (!follow)
+		count = 1;
 	ret = hvpipe__host_recv(vm, src, buf, &len);
 	if (!ret) {
-		bool follow = json_object_object_get_ex(args, "follow", &o) && json_object_get_boolean(o);
-		s64 count = json_object_object_get_ex(args, "count", &o) ? json_object_get_int64(o) : -1;
-
 		hvpipe_message(res, src, buf, len);
-		if (!follow || count == 1)
+		if (count == 1)
 			return 0;
 		/* More to stream: answer this one and stay parked for the rest. */
 		serving->follow = true;
@@ -401,15 +408,10 @@ static int cmd_hvpipe(struct vm *vm, struct json_object *args,
 		return hvpipe_err(err, ret, src);
 	if (!source_open(vm, src))
 		return hvpipe_err(err, -EPIPE, src);
-	if (!json_object_object_get_ex(args, "wait", &o) || !json_object_get_boolean(o))
+	if (!wait)
 		return control__error(err, "empty", "no message from the guest to source 0x%08x", src);
-	serving->follow = json_object_object_get_ex(args, "follow", &o) && json_object_get_boolean(o);
-	serving->park_left = json_object_object_get_ex(args, "count", &o) ?
-			     json_object_get_int64(o) : -1;
-	if (!serving->follow)
-		serving->park_left = 1;
-	if (!serving->park_left)
-		return control__error(err, "bad-argument", "\"count\" must be positive");
+	serving->follow = follow;
+	serving->park_left = count;
 	serving->park_src = src;
 	return CONTROL_PARK_SILENT;
 }
@@ -659,9 +661,14 @@ static bool client_pump(struct vm *vm, struct client *c)
 	int more;
 
 	do {
+		bool was_parked = c->parked;
+
 		more = c->parked ? deliver_parked(vm, c) : 0;
 		if (more < 0 || !serve_lines(vm, c) || !flush_out(c))
 			return false;
+		/* A request just parked: the guest may have sent already. */
+		if (!was_parked && c->parked)
+			more = 1;
 	} while (!c->out_len && (more > 0 || (!c->parked && memchr(c->buf, '\n', c->len))));
 	return true;
 }
