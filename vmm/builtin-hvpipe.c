@@ -348,7 +348,7 @@ static int usage_error(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "pvm: hvpipe: ");
 	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n%s", hvpipe_usage);
+	fprintf(stderr, " (see pvm hvpipe --help)\n");
 	return PVM_EXIT_USAGE;
 }
 
