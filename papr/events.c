@@ -13,6 +13,7 @@
 
 #include "pvm/accel.h"
 #include "pvm/events.h"
+#include "pvm/hvpipe.h"
 #include "pvm/irq.h"
 #include "pvm/log.h"
 #include "pvm/rtas.h"
@@ -249,6 +250,9 @@ static void rtas_check_exception(struct rtas_call *c)
 	memcpy(dst, ev.log, ev.len);
 	if (more && q->irq >= 0)
 		irq__raise(vm, q->irq);
+	/* Not under vm->lock: hvpipe queues its events with its own lock held. */
+	if (cls == EVENT_HVPIPE)
+		hvpipe__event_taken(vm);
 	c->rets[0] = RTAS_OUT_SUCCESS;
 }
 

@@ -148,7 +148,7 @@ static void announce_next(struct vm *vm, struct hvpipe *p)
 		if (!p->src[i].outbox.count)
 			continue;
 		if (events__hvpipe(vm, p->src[i].id, HVPIPE_EV_PAYLOAD))
-			return;		/* event queue full: retried on the next change */
+			return;		/* event queue full: retried when the guest takes one */
 		p->announced = i;
 		p->rr = i + 1;
 		p->payload_events++;
@@ -263,6 +263,17 @@ void hvpipe__set_enabled(struct vm *vm, bool on)
 	} else {
 		announce_next(vm, p);
 	}
+	pthread_mutex_unlock(&p->lock);
+}
+
+void hvpipe__event_taken(struct vm *vm)
+{
+	struct hvpipe *p = vm->hvpipe;
+
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->lock);
+	announce_next(vm, p);
 	pthread_mutex_unlock(&p->lock);
 }
 

@@ -51,6 +51,9 @@ bool hvpipe__configured(struct vm *vm);
 /* System parameter 64 written by the guest: 0 disable, 1 enable. */
 void hvpipe__set_enabled(struct vm *vm, bool on);
 
+/* check-exception took an hvpipe event: a payload that found no room may go. */
+void hvpipe__event_taken(struct vm *vm);
+
 /*
  * Host side (control socket). Errors: -ENOENT no such source, -EPIPE the
  * pipe is closed, -ENOSPC queue full, -EAGAIN nothing to receive, -EINVAL
