@@ -16,7 +16,9 @@
 #include <unistd.h>
 
 #include "fake-accel.h"
+#include "pvm/events.h"
 #include "pvm/hcall.h"
+#include "pvm/hvpipe.h"
 #include "pvm/rtas.h"
 #include "pvm/vm.h"
 #include "pvm/vty.h"
@@ -36,6 +38,13 @@ struct testvm_opts {
 	bool xics;		/* fake_accel.xics while papr__init() runs */
 	u64 max_mem;		/* hotplug ceiling (0: none) */
 	unsigned int max_cores;	/* hotplug ceiling (0: none) */
+	/*
+	 * HVPIPE source ids (vm_config.hvpipe_ids); any makes papr__init()
+	 * want an hvpipe event interrupt, i.e. xics. nr_hvpipe is passed on
+	 * as given (at most HVPIPE_MAX_SOURCES ids are copied).
+	 */
+	const u32 *hvpipe_ids;
+	unsigned int nr_hvpipe;
 };
 
 struct testvm {
@@ -48,6 +57,8 @@ struct testvm {
 static inline void testvm__teardown(struct testvm *t)
 {
 	vty__exit(&t->vm);
+	hvpipe__exit(&t->vm);
+	events__exit(&t->vm);
 	rtas__exit(&t->vm);
 	hcall__exit(&t->vm);
 	vm__exit(&t->vm);
@@ -76,6 +87,10 @@ static inline int testvm__setup(struct testvm *t, const struct testvm_opts *o)
 	unsigned int core, th;
 	int ret;
 
+	cfg.nr_hvpipe = o->nr_hvpipe;
+	if (o->hvpipe_ids)
+		memcpy(cfg.hvpipe_ids, o->hvpipe_ids,
+		       sizeof(u32) * MIN(o->nr_hvpipe, (unsigned int)HVPIPE_MAX_SOURCES));
 	memset(t, 0, sizeof(*t));
 	t->cons[0] = t->cons[1] = -1;
 	fake_accel__reset();
