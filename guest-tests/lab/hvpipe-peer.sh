@@ -11,6 +11,8 @@
 #   peer:sink N    receive N messages, check them against stream 0x5eed0001,
 #                  print "PEER-SINK PEER-CHECK n=.. bad=.. crc=.. secs=.. rate=.."
 #   peer:gen N     send N messages of stream 0x5eed0002, print "PEER-GEN n=.. crc=.. ..."
+#                  (burst and gen send in the background; secs/rate of gen are
+#                  until the last message was queued)
 #   peer:holding   print PEER-HOLDING (the guest holds SRC without reading)
 #   peer:probe     ignored (the guest's write that must fail on a closed pipe)
 # Anything else is sent back unchanged.
@@ -68,12 +70,16 @@ while [ ! -e "$D/stop" ]; do
 		;;
 	peer:burst)
 		number "$arg" || { say "bad command '$cmd $arg'"; continue; }
-		if "$GEN" gen "$arg" $((SRC)) |
-			timeout "$PEER_TIMEOUT" "$PVM" hvpipe "$NAME" send "$SRC" --framed -; then
-			say "burst of $arg sent"
-		else
-			say "burst of $arg failed"
-		fi
+		# In the background, like gen: a send that waits for a guest
+		# that stopped reading must not stop this loop from receiving.
+		(
+			if "$GEN" gen "$arg" $((SRC)) |
+				timeout "$PEER_TIMEOUT" "$PVM" hvpipe "$NAME" send "$SRC" --framed -; then
+				say "burst of $arg queued"
+			else
+				say "burst of $arg failed"
+			fi
+		) &
 		;;
 	peer:sink)
 		number "$arg" || { say "bad command '$cmd $arg'"; continue; }
@@ -83,10 +89,13 @@ while [ ! -e "$D/stop" ]; do
 		;;
 	peer:gen)
 		number "$arg" || { say "bad command '$cmd $arg'"; continue; }
-		t0=$(now)
-		"$GEN" gen "$arg" $GEN_SEED | timeout "$PEER_TIMEOUT" "$PVM" hvpipe "$NAME" send "$SRC" --framed -
-		rc=$?
-		echo "PEER-GEN n=$arg crc=$("$GEN" crc "$arg" $GEN_SEED) secs=$(secs "$t0") rate=$(rate "$arg" "$t0") rc=$rc"
+		(
+			t0=$(now)
+			"$GEN" gen "$arg" $GEN_SEED |
+				timeout "$PEER_TIMEOUT" "$PVM" hvpipe "$NAME" send "$SRC" --framed -
+			rc=$?
+			echo "PEER-GEN n=$arg crc=$("$GEN" crc "$arg" $GEN_SEED) secs=$(secs "$t0") rate=$(rate "$arg" "$t0") rc=$rc"
+		) &
 		;;
 	peer:holding)
 		echo "PEER-HOLDING $SRC"
