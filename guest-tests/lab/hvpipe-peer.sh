@@ -37,7 +37,7 @@ say() { echo "PEER $SRC: $*"; }
 now() { cut -d' ' -f1 /proc/uptime; }
 # secs T0: seconds since uptime T0; rate N T0: N per second since T0.
 secs() { awk -v a="$(now)" -v b="$1" 'BEGIN { printf "%.2f", a - b }'; }
-rate() { awk -v a="$(now)" -v b="$2" -v n="$1" 'BEGIN { d = a - b; printf "%.1f", d > 0 ? n / d : 0 }'; }
+rate() { awk -v a="$(now)" -v b="$2" -v n="$1" 'BEGIN { d = a - b; printf "%.1f", (d > 0 ? n / d : 0) }'; }
 number() { case $1 in '' | *[!0-9]*) return 1 ;; esac; }
 
 lasterr=
