@@ -464,9 +464,9 @@ static long irq_before_read, irq_after_read;
 static const char *lost_event_note(void)
 {
 	if (irq_after_read > irq_before_read && hvpipe_irq_count() == irq_after_read)
-		return "; its interrupt was taken during the previous read() and the flag "
-		       "cleared by that read (papr-hvpipe.c): the next payload was announced "
-		       "inside ibm,receive-hvpipe-msg";
+		return "; its interrupt was taken while the previous read() was still in the "
+		       "kernel, which clears MSG_AVAILABLE after ibm,receive-hvpipe-msg returns "
+		       "(papr-hvpipe.c): the event was lost and the pipe stays blocked";
 	return "";
 }
 
