@@ -13,9 +13,13 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/timerfd.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "pvm/event.h"
 #include "pvm/events.h"
 #include "pvm/hvpipe.h"
 #include "pvm/log.h"
@@ -44,16 +48,57 @@ struct hvpipe_source {
 	u64 from_guest, to_guest, inbox_full, closed_sends, outbox_full;
 };
 
+/*
+ * Linux's read() clears the handle's "payload available" flag after
+ * ibm,receive-hvpipe-msg returns (papr-hvpipe.c), and the interrupt of an
+ * event raised inside that call is taken right when the RTAS call
+ * re-enables interrupts, before the clear: the new flag is lost and the
+ * pipe would stay blocked. So the next payload is announced a little after
+ * a receive, and a payload the guest leaves unreceived is announced again
+ * (the same payload, never a second one) with a growing interval.
+ */
+
 struct hvpipe {
 	pthread_mutex_t lock;
 	bool enabled;
 	int announced;
+	u64 next_at;			/* ms: no announcement before (0: none pending) */
+	u64 renotify_at;		/* ms: announce the pending payload again */
+	unsigned int renotify_ms;
+	int timer_fd;
 	unsigned int rr;		/* round robin over sources with payloads */
 	unsigned int nr;
 	struct hvpipe_source src[HVPIPE_MAX_SOURCES];
 	int notify_fd;
-	u64 payload_events, close_events, receives;
+	u64 payload_events, close_events, receives, renotify_events;
 };
+
+static u64 now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000ULL + ts.tv_nsec / 1000000;
+}
+
+/* With p->lock held: the timer fires at the earliest deadline. */
+static void arm_timer(struct hvpipe *p)
+{
+	u64 at = 0, now = now_ms();
+	struct itimerspec its = { 0 };
+
+	if (p->next_at)
+		at = p->next_at;
+	if (p->announced >= 0 && p->renotify_at && (!at || p->renotify_at < at))
+		at = p->renotify_at;
+	if (at) {
+		u64 in = at > now ? at - now : 1;
+
+		its.it_value.tv_sec = in / 1000;
+		its.it_value.tv_nsec = (in % 1000) * 1000000;
+	}
+	timerfd_settime(p->timer_fd, 0, &its, NULL);
+}
 
 static bool q_push(struct msg_queue *q, struct hvpipe_msg *m)
 {
@@ -141,7 +186,7 @@ static void announce_next(struct vm *vm, struct hvpipe *p)
 {
 	unsigned int k, i;
 
-	if (!p->enabled || p->announced >= 0 || !p->nr)
+	if (!p->enabled || p->announced >= 0 || !p->nr || p->next_at)
 		return;
 	for (k = 0; k < p->nr; k++) {
 		i = (p->rr + k) % p->nr;
@@ -152,6 +197,9 @@ static void announce_next(struct vm *vm, struct hvpipe *p)
 		p->announced = i;
 		p->rr = i + 1;
 		p->payload_events++;
+		p->renotify_ms = HVPIPE_RENOTIFY_MIN_MS;
+		p->renotify_at = now_ms() + p->renotify_ms;
+		arm_timer(p);
 		return;
 	}
 }
@@ -238,7 +286,10 @@ static void rtas_receive_hvpipe_msg(struct rtas_call *c)
 	s->to_guest++;
 	p->receives++;
 	p->announced = -1;
-	announce_next(vm, p);
+	p->renotify_at = 0;
+	/* Not now: the guest has not yet cleared its flag for this one. */
+	p->next_at = now_ms() + HVPIPE_ANNOUNCE_DELAY_MS;
+	arm_timer(p);
 out:
 	pthread_mutex_unlock(&p->lock);
 }
@@ -260,10 +311,51 @@ void hvpipe__set_enabled(struct vm *vm, bool on)
 		 */
 		events__flush(vm, EVENT_HVPIPE);
 		p->announced = -1;
+		p->renotify_at = 0;
 	} else {
 		announce_next(vm, p);
 	}
 	pthread_mutex_unlock(&p->lock);
+}
+
+void hvpipe__tick(struct vm *vm)
+{
+	struct hvpipe *p = vm->hvpipe;
+	u64 now = now_ms(), v;
+	ssize_t n __unused;
+
+	if (!p)
+		return;
+	n = read(p->timer_fd, &v, sizeof(v));
+	pthread_mutex_lock(&p->lock);
+	if (p->next_at && now >= p->next_at) {
+		p->next_at = 0;
+		announce_next(vm, p);
+	}
+	if (p->enabled && p->announced >= 0 && p->renotify_at && now >= p->renotify_at) {
+		/* Still not received: say it again, in case the guest lost the flag. */
+		if (!events__hvpipe(vm, p->src[p->announced].id, HVPIPE_EV_PAYLOAD))
+			p->renotify_events++;
+		p->renotify_ms = MIN(p->renotify_ms * 2, (unsigned int)HVPIPE_RENOTIFY_MAX_MS);
+		p->renotify_at = now + p->renotify_ms;
+	}
+	arm_timer(p);
+	pthread_mutex_unlock(&p->lock);
+}
+
+int hvpipe__timer_fd(struct vm *vm)
+{
+	return vm->hvpipe ? vm->hvpipe->timer_fd : -1;
+}
+
+static void timer_event(struct vm *vm, int fd __unused, u32 events __unused, void *data __unused)
+{
+	hvpipe__tick(vm);
+}
+
+int hvpipe__attach(struct vm *vm)
+{
+	return vm->hvpipe ? event__add(vm, vm->hvpipe->timer_fd, EPOLLIN, timer_event, NULL) : 0;
 }
 
 void hvpipe__event_taken(struct vm *vm)
@@ -414,6 +506,7 @@ void hvpipe__stat(struct vm *vm, struct hvpipe_stat *st)
 	st->payload_events = p->payload_events;
 	st->close_events = p->close_events;
 	st->receives = p->receives;
+	st->renotify_events = p->renotify_events;
 	st->nr_sources = p->nr;
 	for (i = 0; i < p->nr; i++) {
 		struct hvpipe_source *s = &p->src[i];
@@ -451,9 +544,16 @@ int papr_hvpipe__init(struct vm *vm)
 	if (!p)
 		return -ENOMEM;
 	p->notify_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (p->notify_fd < 0) {
+	p->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (p->notify_fd < 0 || p->timer_fd < 0) {
+		int ret = -errno;
+
+		if (p->notify_fd >= 0)
+			close(p->notify_fd);
+		if (p->timer_fd >= 0)
+			close(p->timer_fd);
 		free(p);
-		return -errno;
+		return ret;
 	}
 	pthread_mutex_init(&p->lock, NULL);
 	p->announced = -1;
@@ -474,6 +574,7 @@ int papr_hvpipe__init(struct vm *vm)
 bad:
 	pr_err("--hvpipe-source 0x%08x: not a new HMC-form id (0x0200xxxx)", vm->cfg.hvpipe_ids[i]);
 	close(p->notify_fd);
+	close(p->timer_fd);
 	free(p);
 	return -EINVAL;
 }
@@ -490,6 +591,7 @@ void hvpipe__exit(struct vm *vm)
 		q_free(&p->src[i].outbox, 0);
 	}
 	close(p->notify_fd);
+	close(p->timer_fd);
 	pthread_mutex_destroy(&p->lock);
 	free(p);
 	vm->hvpipe = NULL;

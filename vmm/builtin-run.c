@@ -332,7 +332,7 @@ int cmd_run(int argc, char **argv)
 		(unsigned long long)vm.fdt_addr, (unsigned long long)vm.rtas_base);
 
 	/* Before any vCPU runs: a second VM with the same name fails here. */
-	if (control__init(&vm))
+	if (hvpipe__attach(&vm) || control__init(&vm))
 		return PVM_EXIT_USAGE;
 	sig_fd = setup_signals();
 	/* The boot CPU starts like QEMU's pseries: r3 = FDT, r4 = r5 = 0. */

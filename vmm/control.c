@@ -306,6 +306,7 @@ static int hvpipe_status(struct vm *vm, struct json_object *res)
 	json_object_object_add(res, "payload_events", json_object_new_int64(st.payload_events));
 	json_object_object_add(res, "close_events", json_object_new_int64(st.close_events));
 	json_object_object_add(res, "receives", json_object_new_int64(st.receives));
+	json_object_object_add(res, "renotify_events", json_object_new_int64(st.renotify_events));
 	for (i = 0; i < st.nr_sources; i++) {
 		struct hvpipe_source_stat *s = &st.src[i];
 		struct json_object *o = json_object_new_object();

@@ -19,6 +19,12 @@ struct vm;
 #define HVPIPE_QUEUE_MAX 64		/* messages per direction per source */
 #define HVPIPE_SRC_HMC 0x02000000u	/* source type byte 0x02, reserved byte 0 */
 
+/* Next payload announced this long after a receive (papr/hvpipe.c says why). */
+#define HVPIPE_ANNOUNCE_DELAY_MS 5
+/* An unreceived payload is announced again after 200 ms, 400 ms, ... 3.2 s. */
+#define HVPIPE_RENOTIFY_MIN_MS 200
+#define HVPIPE_RENOTIFY_MAX_MS 3200
+
 /* Guest-visible RTAS status of ibm,send-hvpipe-msg / ibm,receive-hvpipe-msg. */
 #define HVPIPE_RTAS_CLOSED (-4)
 
@@ -55,6 +61,16 @@ void hvpipe__set_enabled(struct vm *vm, bool on);
 void hvpipe__event_taken(struct vm *vm);
 
 /*
+ * Deferred announcements and re-announcements run from the main loop:
+ * hvpipe__tick() when hvpipe__timer_fd() is readable (it may also be
+ * called at any time; it does what is due).
+ */
+int hvpipe__timer_fd(struct vm *vm);
+/* Put the timer on the VM's main loop (after event__init). */
+int hvpipe__attach(struct vm *vm);
+void hvpipe__tick(struct vm *vm);
+
+/*
  * Host side (control socket). Errors: -ENOENT no such source, -EPIPE the
  * pipe is closed, -ENOSPC queue full, -EAGAIN nothing to receive, -EINVAL
  * bad length, -EALREADY already open/closed.
@@ -81,6 +97,7 @@ struct hvpipe_stat {
 	bool enabled;			/* guest set system parameter 64 to 1 */
 	int announced;			/* index of the source whose payload awaits receive, or -1 */
 	u64 payload_events, close_events, receives;
+	u64 renotify_events;		/* pending payload announced again */
 	unsigned int nr_sources;
 	struct hvpipe_source_stat src[HVPIPE_MAX_SOURCES];
 };
