@@ -2,7 +2,8 @@
 /*
  * Per-VM hcall table. PAPR hcalls are multiples of 4 up to
  * MAX_HCALL_OPCODE; platform hcalls (H_RTAS and pvm's own) sit at
- * 0xf000-0xf0ff. Anything else answers H_FUNCTION, logged once per number.
+ * 0xf000-0xf0ff; the secure-VM range 0xef00-0xef80 holds H_TPM_COMM.
+ * Anything else answers H_FUNCTION, logged once per number.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -18,12 +19,15 @@
 
 #define NR_PAPR (MAX_HCALL_OPCODE / 4 + 1)
 #define NR_PLATFORM (KVMPPC_HCALL_END - KVMPPC_HCALL_BASE + 1)
+#define NR_SVM ((H_SVM_END - H_SVM_BASE) / 4 + 1)
 
 struct hcall_table {
 	hcall_fn papr[NR_PAPR];
 	hcall_fn platform[NR_PLATFORM];
 	u8 warned_papr[NR_PAPR];
 	u8 warned_platform[NR_PLATFORM];
+	hcall_fn svm[NR_SVM];
+	u8 warned_svm[NR_SVM];
 	unsigned int warned_other;
 };
 
@@ -36,6 +40,10 @@ static hcall_fn *slot(struct hcall_table *t, u64 nr, u8 **warned)
 	if (nr >= KVMPPC_HCALL_BASE && nr <= KVMPPC_HCALL_END) {
 		*warned = &t->warned_platform[nr - KVMPPC_HCALL_BASE];
 		return &t->platform[nr - KVMPPC_HCALL_BASE];
+	}
+	if (nr >= H_SVM_BASE && nr <= H_SVM_END && !(nr & 3)) {
+		*warned = &t->warned_svm[(nr - H_SVM_BASE) / 4];
+		return &t->svm[(nr - H_SVM_BASE) / 4];
 	}
 	*warned = NULL;
 	return NULL;
@@ -124,7 +132,7 @@ int papr__init(struct vm *vm)
 	static int (*const inits[])(struct vm *) = {
 		hcall__init, rtas__init, papr_cpu__init, papr_mmu__init,
 		papr_power__init, papr_sysparm__init, papr_pvm__init, xics__init,
-		events__init, drc__init_rtas, papr_hvpipe__init,
+		events__init, drc__init_rtas, papr_hvpipe__init, papr_tpm__init,
 	};
 	unsigned int i;
 	int ret;

@@ -20,6 +20,7 @@
 #include "pvm/loader.h"
 #include "pvm/log.h"
 #include "pvm/term.h"
+#include "pvm/tpm.h"
 #include "pvm/vm.h"
 #include "pvm/vty.h"
 
@@ -39,6 +40,7 @@ static const char run_usage[] =
 	"  -n, --name NAME      VM name (default pvm-PID)\n"
 	"      --hvpipe-source ID  offer HVPIPE with an HMC-like source ID (0x0200xxxx),\n"
 	"                       reached with pvm hvpipe; repeatable, up to 16\n"
+	"      --tpm PATH       forward H_TPM_COMM to this host TPM (e.g. /dev/tpmrm0)\n"
 	"      --loglevel L     error, warning, info or debug (default warning)\n"
 	"  -h, --help           this text\n"
 	"\n"
@@ -95,6 +97,7 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 		{ "name", required_argument, NULL, 'n' },
 		{ "loglevel", required_argument, NULL, 'L' },
 		{ "hvpipe-source", required_argument, NULL, 'H' },
+		{ "tpm", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -167,6 +170,14 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 			cfg->hvpipe_ids[cfg->nr_hvpipe++] = id;
 			break;
 		}
+		case 'T':
+			if (access(optarg, R_OK | W_OK)) {
+				pr_err("--tpm %s: %s (a TPM character device such as /dev/tpmrm0)",
+				       optarg, strerror(errno));
+				return PVM_EXIT_NOINPUT;
+			}
+			cfg->tpm_path = optarg;
+			break;
 		case 'L':
 			log_level = log__parse_level(optarg);
 			if (log_level < 0) {
@@ -351,5 +362,7 @@ int cmd_run(int argc, char **argv)
 	control__exit(&vm);
 	term__restore();
 	kvm__join(&vm);
+	/* The guest is gone: so is its TPM session (a reboot starts a new pvm). */
+	tpm__exit(&vm);
 	return exit_status(&vm);
 }

@@ -39,5 +39,6 @@ int papr_mmu__init(struct vm *vm);
 int papr_power__init(struct vm *vm);
 int papr_sysparm__init(struct vm *vm);
 int papr_pvm__init(struct vm *vm);
+int papr_tpm__init(struct vm *vm);
 
 #endif

@@ -31,6 +31,10 @@
 #define H_PVM_BASE 0xf0f0
 #define H_PVM_LAST 0xf0ff
 #define H_PVM_EXIT 0xf0f0	/* r4 & 0xff becomes pvm's exit status */
+/* Ultravisor / secure-VM hcalls; KVM leaves them to userspace. */
+#define H_SVM_BASE 0xef00
+#define H_SVM_END 0xef80
+#define H_TPM_COMM 0xef10
 #define KVMPPC_HCALL_BASE 0xf000
 #define KVMPPC_HCALL_END 0xf0ff
 

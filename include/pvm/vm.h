@@ -56,6 +56,7 @@ struct vm_config {
 	unsigned int threads;
 	u32 hvpipe_ids[HVPIPE_MAX_SOURCES];	/* --hvpipe-source; none: no HVPIPE */
 	unsigned int nr_hvpipe;
+	const char *tpm_path;	/* --tpm: host TPM device for H_TPM_COMM */
 };
 
 #define PVM_MAX_HANDLERS 128
@@ -67,6 +68,7 @@ struct vty;
 struct events;
 struct drc_table;
 struct hvpipe;
+struct tpm_proxy;
 
 struct vm {
 	struct vm_config cfg;
@@ -81,6 +83,7 @@ struct vm {
 	struct events *events;
 	struct drc_table *drcs;
 	struct hvpipe *hvpipe;
+	struct tpm_proxy *tpm;
 
 	/* Boot layout, filled by vm__load(). */
 	u64 entry;

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PVM_TPM_H
+#define PVM_TPM_H
+
+/*
+ * H_TPM_COMM (0xEF10): the guest's TPM commands forwarded to a host TPM
+ * character device (pvm run --tpm PATH, docs/tpm.md). One command in
+ * flight per VM; the host device is opened on the first EXECUTE and
+ * closed by CLOSE_SESSION and when the VM goes away.
+ */
+#include <sys/types.h>
+
+#include "pvm/types.h"
+
+struct vm;
+
+#define TPM_COMM_OP_EXECUTE 1
+#define TPM_COMM_OP_CLOSE_SESSION 2
+/* The Linux TPM character device's buffer (TPM_BUFSIZE): both directions. */
+#define TPM_COMM_MAX 4096
+/* A host TPM that has not answered in this long is treated as failed. */
+#define TPM_COMM_TIMEOUT_MS 120000
+
+/* How pvm reaches the host TPM; tests substitute a fake. */
+struct tpm_backend {
+	int (*open)(const char *path);			/* fd or -errno */
+	ssize_t (*write)(int fd, const void *buf, size_t len);
+	ssize_t (*read)(int fd, void *buf, size_t len);	/* bounded by len */
+	void (*close)(int fd);
+};
+
+int papr_tpm__init(struct vm *vm);
+void tpm__exit(struct vm *vm);
+/* Replace the backend (before the guest runs); NULL restores the device one. */
+void tpm__set_backend(struct vm *vm, const struct tpm_backend *b);
+/* Is the host TPM open (a session exists)? */
+bool tpm__session_open(struct vm *vm);
+
+#endif
