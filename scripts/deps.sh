@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Install everything pvm needs on an x86_64 (or ppc64le) Debian 12 host.
 # Idempotent: re-runs only fetch what is missing from the cache.
+# Host packages include swtpm, the software TPM 2.0 behind scripts/lab.sh --tpm
+# (swtpm socket needs no swtpm-tools: the lab's TPM is never manufactured).
 #
 # Cache layout ($PVM_CACHE, default /var/cache/pvm, outside the repo):
 #   sysroot/         ppc64el -dev packages unpacked (libfdt, liburing, libseccomp)
@@ -62,7 +64,8 @@ host_packages() {
 	local need=()
 	local p
 	for p in gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross make cpio gzip \
-		 xz-utils libfdt-dev libjson-c-dev pkg-config device-tree-compiler file; do
+		 xz-utils libfdt-dev libjson-c-dev pkg-config device-tree-compiler file \
+		 swtpm; do
 		dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 	done
 	if [ ${#need[@]} -gt 0 ]; then

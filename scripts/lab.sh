@@ -4,7 +4,7 @@
 #
 #   scripts/lab.sh [--host v2|v1] [--cpus N] [--mem SIZE] [--timeout SECS]
 #                  [--log FILE] [--add HOSTPATH:LPARPATH]... [--interactive]
-#                  [--no-pvm] -- COMMAND...
+#                  [--no-pvm] [--tpm] -- COMMAND...
 #
 #   --host v2|v1     nested KVM API the LPAR offers: v2 = cap-nested-papr (PowerVM
 #                    style, default), v1 = cap-nested-hv
@@ -15,6 +15,9 @@
 #   --interactive    console on the terminal (Ctrl-A x quits QEMU); COMMAND (default:
 #                    a login shell) runs with a controlling tty, then the LPAR powers off
 #   --no-pvm         do not run make and do not put ./pvm into the LPAR
+#   --tpm            give the LPAR a TPM 2.0: a fresh swtpm on this machine behind
+#                    QEMU's tpm-spapr device (the LPAR kernel's ibmvtpm driver
+#                    offers /dev/tpm0 and /dev/tpmrm0); swtpm ends with the run
 #
 # COMMAND (words joined by spaces) runs as "/bin/sh -c" as root in / with
 # /usr/bin/pvm, /dev/kvm, /guest/vmlinux and /guest/initrd.cpio.gz present.
@@ -46,7 +49,7 @@ usage() {
 	exit 2
 }
 
-host=v2 cpus=2 mem=2G timeout=600 log='' interactive=0 with_pvm=1
+host=v2 cpus=2 mem=2G timeout=600 log='' interactive=0 with_pvm=1 tpm=0
 adds=()
 need() { [ $# -ge 2 ] || die 2 "option $1 needs an argument"; }
 while [ $# -gt 0 ]; do
@@ -62,6 +65,7 @@ while [ $# -gt 0 ]; do
 		;;
 	--interactive) interactive=1; shift ;;
 	--no-pvm) with_pvm=0; shift ;;
+	--tpm) tpm=1; shift ;;
 	-h | --help) usage ;;
 	--) shift; break ;;
 	*) err "unknown argument '$1' (COMMAND goes after --)"; usage ;;
@@ -92,6 +96,7 @@ for f in "$vmlinux" "$busybox" "$moddir"; do
 	[ -e "$f" ] || die 126 "$f missing: run scripts/deps.sh first"
 done
 command -v "$QEMU" >/dev/null || die 126 "$QEMU not found: run scripts/deps.sh first"
+[ $tpm = 0 ] || command -v swtpm >/dev/null || die 126 "swtpm not found: run scripts/deps.sh first"
 
 # Where cached initramfs pieces live; fall back to the user's cache when the
 # system one is not writable.
@@ -116,11 +121,16 @@ fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/lab.XXXXXX")
 qpid=
 watch_pid=
+tpm_pid=
 cleanup() {
 	if [ -n "$watch_pid" ]; then kill "$watch_pid" 2>/dev/null || true; fi
 	if [ -n "$qpid" ] && kill -0 "$qpid" 2>/dev/null; then
 		kill "$qpid" 2>/dev/null || true
 		wait "$qpid" 2>/dev/null || true
+	fi
+	if [ -n "$tpm_pid" ] && kill -0 "$tpm_pid" 2>/dev/null; then
+		kill "$tpm_pid" 2>/dev/null || true
+		wait "$tpm_pid" 2>/dev/null || true
 	fi
 	rm -rf "$tmp"
 }
@@ -252,6 +262,34 @@ qemu_args=(
 	-kernel "$vmlinux" -initrd "$tmp/initrd.cpio"
 	-append "console=hvc0 quiet loglevel=3 panic=-1 ${LAB_APPEND:-}"
 )
+
+# --- software TPM 2.0 for the LPAR (--tpm) ---
+# swtpm keeps its state in a fresh directory of this run (an unmanufactured
+# TPM: no EK, empty hierarchies); QEMU connects to its control socket, hands it
+# the data channel and sends CMD_INIT; SLOF and the LPAR kernel issue
+# TPM2_Startup. --terminate ends swtpm when QEMU goes; cleanup() makes sure.
+if [ $tpm = 1 ]; then
+	mkdir -p "$tmp/tpm/state"
+	swtpm socket --tpm2 --tpmstate "dir=$tmp/tpm/state" \
+		--ctrl "type=unixio,path=$tmp/tpm/ctrl.sock" \
+		--log "file=$tmp/tpm/swtpm.log,level=1" --terminate \
+		</dev/null >"$tmp/tpm/swtpm.out" 2>&1 &
+	tpm_pid=$!
+	for _ in $(seq 100); do
+		[ -S "$tmp/tpm/ctrl.sock" ] && break
+		kill -0 "$tpm_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if [ ! -S "$tmp/tpm/ctrl.sock" ]; then
+		cat "$tmp/tpm/swtpm.out" "$tmp/tpm/swtpm.log" >&2 2>/dev/null
+		die 126 "swtpm did not create its control socket"
+	fi
+	qemu_args+=(
+		-chardev "socket,id=tpmchr,path=$tmp/tpm/ctrl.sock"
+		-tpmdev emulator,id=tpm0,chardev=tpmchr
+		-device tpm-spapr,tpmdev=tpm0
+	)
+fi
 
 up_marker="@@LAB-UP-$nonce "
 exit_marker="@@LAB-EXIT-$nonce "
