@@ -19,6 +19,7 @@
 #include "pvm/events.h"
 #include "pvm/hcall.h"
 #include "pvm/hvpipe.h"
+#include "pvm/tpm.h"
 #include "pvm/rtas.h"
 #include "pvm/vm.h"
 #include "pvm/vty.h"
@@ -45,6 +46,7 @@ struct testvm_opts {
 	 */
 	const u32 *hvpipe_ids;
 	unsigned int nr_hvpipe;
+	const char *tpm_path;	/* vm_config.tpm_path: registers H_TPM_COMM */
 };
 
 struct testvm {
@@ -57,6 +59,7 @@ struct testvm {
 static inline void testvm__teardown(struct testvm *t)
 {
 	vty__exit(&t->vm);
+	tpm__exit(&t->vm);
 	hvpipe__exit(&t->vm);
 	events__exit(&t->vm);
 	rtas__exit(&t->vm);
@@ -88,6 +91,7 @@ static inline int testvm__setup(struct testvm *t, const struct testvm_opts *o)
 	int ret;
 
 	cfg.nr_hvpipe = o->nr_hvpipe;
+	cfg.tpm_path = o->tpm_path;
 	if (o->hvpipe_ids)
 		memcpy(cfg.hvpipe_ids, o->hvpipe_ids,
 		       sizeof(u32) * MIN(o->nr_hvpipe, (unsigned int)HVPIPE_MAX_SOURCES));
