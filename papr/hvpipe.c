@@ -45,7 +45,8 @@ struct hvpipe_source {
 	bool open;
 	struct msg_queue inbox;		/* guest -> host */
 	struct msg_queue outbox;	/* host -> guest; head is what gets announced */
-	u64 from_guest, to_guest, inbox_full, closed_sends, outbox_full;
+	u64 from_guest, to_guest, inbox_full, inbox_busy, closed_sends, outbox_full;
+	u64 full_since;			/* ms: inbox full since (0: not full) */
 };
 
 /*
@@ -237,9 +238,23 @@ static void rtas_send_hvpipe_msg(struct rtas_call *c)
 		goto out;
 	}
 	if (s->inbox.count == HVPIPE_QUEUE_MAX) {
-		/* The host is not reading: refuse now (EIO), never hold the vCPU. */
-		s->inbox_full++;
-		c->rets[0] = (u32)RTAS_OUT_HW_ERROR;
+		u64 now = now_ms();
+
+		/*
+		 * A slow host reader gets a while to catch up: "busy, retry in
+		 * 10 ms" (the guest sleeps, its vCPU is free). One that stays
+		 * behind for HVPIPE_FULL_WAIT_MS is not reading: hardware error
+		 * (EIO) at once, so no guest writer waits for ever.
+		 */
+		if (!s->full_since)
+			s->full_since = now;
+		if (now - s->full_since < HVPIPE_FULL_WAIT_MS) {
+			s->inbox_busy++;
+			c->rets[0] = (u32)RTAS_OUT_DELAY_10MS;
+		} else {
+			s->inbox_full++;
+			c->rets[0] = (u32)RTAS_OUT_HW_ERROR;
+		}
 		goto out;
 	}
 	m = malloc(sizeof(*m) + len);
@@ -419,6 +434,7 @@ int hvpipe__host_recv(struct vm *vm, u32 id, void *buf, size_t *len)
 	} else if (!(m = q_pop(&s->inbox))) {
 		ret = -EAGAIN;
 	} else {
+		s->full_since = 0;
 		memcpy(buf, m->data, m->len);
 		*len = m->len;
 		free(m);
@@ -515,7 +531,8 @@ void hvpipe__stat(struct vm *vm, struct hvpipe_stat *st)
 			.id = s->id, .open = s->open,
 			.inbox = s->inbox.count, .outbox = s->outbox.count,
 			.from_guest = s->from_guest, .to_guest = s->to_guest,
-			.inbox_full = s->inbox_full, .closed_sends = s->closed_sends,
+			.inbox_full = s->inbox_full, .inbox_busy = s->inbox_busy,
+			.closed_sends = s->closed_sends,
 			.outbox_full = s->outbox_full,
 		};
 	}

@@ -1098,6 +1098,12 @@ TEST_F(hv, inbox_full)
 		}
 	}
 	self->want[0] = 0xff;
+	/* First "busy, retry in 10 ms" for a while, then a hard error. */
+	EXPECT_EQ(9901, guest_send(&self->t, SRC1, self->want, 4));
+	EXPECT_EQ(9901, guest_send(&self->t, SRC1, self->want, 4));
+	EXPECT_EQ(2U, stat_of(self->vm)->src[0].inbox_busy);
+	EXPECT_EQ(0U, stat_of(self->vm)->src[0].inbox_full);
+	usleep((HVPIPE_FULL_WAIT_MS + 20) * 1000);
 	EXPECT_EQ(-1, guest_send(&self->t, SRC1, self->want, 4));
 	EXPECT_EQ(-1, guest_send(&self->t, SRC1, self->want, 4));
 	EXPECT_EQ(2U, stat_of(self->vm)->src[0].inbox_full);
@@ -1119,6 +1125,10 @@ TEST_F(hv, inbox_full)
 	EXPECT_EQ(-EAGAIN, hvpipe__host_recv(self->vm, SRC1, self->buf, &len));
 	/* Room again. */
 	EXPECT_EQ(0, guest_send(&self->t, SRC1, self->want, 4));
+	/* Filling up again starts a new grace period. */
+	for (i = 1; i < HVPIPE_QUEUE_MAX; i++)
+		ASSERT_EQ(0, guest_send(&self->t, SRC1, self->want, 4));
+	EXPECT_EQ(9901, guest_send(&self->t, SRC1, self->want, 4));
 }
 
 TEST_F(hv, outbox_full)
@@ -1281,6 +1291,8 @@ TEST_F(hv, counters)
 	/* Fill SRC2's inbox (one is waiting already) and overflow it once. */
 	for (i = 1; i < HVPIPE_QUEUE_MAX; i++)
 		ASSERT_EQ(0, guest_send(&self->t, SRC2, &x, 1));
+	EXPECT_EQ(9901, guest_send(&self->t, SRC2, &x, 1));
+	usleep((HVPIPE_FULL_WAIT_MS + 20) * 1000);
 	EXPECT_EQ(-1, guest_send(&self->t, SRC2, &x, 1));
 	/* Close SRC1 and send to it three times. */
 	ASSERT_EQ(0, hvpipe__host_close(self->vm, SRC1));
@@ -1309,6 +1321,7 @@ TEST_F(hv, counters)
 	EXPECT_EQ(1U, st->src[1].to_guest);
 	EXPECT_EQ((u64)HVPIPE_QUEUE_MAX + 1, st->src[1].from_guest);
 	EXPECT_EQ(1U, st->src[1].inbox_full);
+	EXPECT_EQ(1U, st->src[1].inbox_busy);
 	EXPECT_EQ(0U, st->src[1].outbox_full);
 	EXPECT_EQ(0U, st->src[1].closed_sends);
 	EXPECT_EQ((unsigned int)HVPIPE_QUEUE_MAX, st->src[1].inbox);

@@ -336,6 +336,7 @@ static int hvpipe_status(struct vm *vm, struct json_object *res)
 		json_object_object_add(o, "from_guest", json_object_new_int64(s->from_guest));
 		json_object_object_add(o, "to_guest", json_object_new_int64(s->to_guest));
 		json_object_object_add(o, "inbox_full", json_object_new_int64(s->inbox_full));
+		json_object_object_add(o, "inbox_busy", json_object_new_int64(s->inbox_busy));
 		json_object_object_add(o, "closed_sends", json_object_new_int64(s->closed_sends));
 		json_object_object_add(o, "outbox_full", json_object_new_int64(s->outbox_full));
 		json_object_array_add(srcs, o);

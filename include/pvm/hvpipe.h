@@ -24,6 +24,8 @@ struct vm;
 /* An unreceived payload is announced again after 200 ms, 400 ms, ... 3.2 s. */
 #define HVPIPE_RENOTIFY_MIN_MS 200
 #define HVPIPE_RENOTIFY_MAX_MS 3200
+/* A full inbox answers "busy, retry" this long, then "hardware error". */
+#define HVPIPE_FULL_WAIT_MS 1000
 
 /* Guest-visible RTAS status of ibm,send-hvpipe-msg / ibm,receive-hvpipe-msg. */
 #define HVPIPE_RTAS_CLOSED (-4)
@@ -90,6 +92,7 @@ struct hvpipe_source_stat {
 	unsigned int inbox, outbox;	/* messages waiting */
 	u64 from_guest, to_guest;	/* messages delivered each way */
 	u64 inbox_full, closed_sends;	/* guest sends refused */
+	u64 inbox_busy;			/* guest sends told to retry (inbox full) */
 	u64 outbox_full;		/* host sends refused */
 };
 

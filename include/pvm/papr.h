@@ -69,6 +69,7 @@
 #define RTAS_OUT_HW_ERROR -1
 #define RTAS_OUT_BUSY -2
 #define RTAS_OUT_PARAM_ERROR -3
+#define RTAS_OUT_DELAY_10MS 9901	/* extended delay: retry after 10^1 ms */
 #define RTAS_OUT_NOT_SUPPORTED -3
 #define RTAS_OUT_NOT_AUTHORIZED -9002
 #define RTAS_OUT_SYSPARM_PARAM_ERROR -9999
