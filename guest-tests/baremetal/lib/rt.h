@@ -29,9 +29,11 @@ typedef _Bool bool;
 #define H_SUCCESS 0
 #define H_FUNCTION -2
 #define H_PARAMETER -4
+#define H_RESOURCE -16
 #define H_P2 -55
 #define H_P3 -56
 #define H_P4 -57
+#define H_P5 -58
 #define H_UNSUPPORTED_FLAG -256
 
 #define H_REGISTER_VPA 0xdc
@@ -51,6 +53,7 @@ typedef _Bool bool;
 #define H_SET_MODE 0x31c
 #define H_REGISTER_PROC_TBL 0x37c
 #define H_SIGNAL_SYS_RESET 0x380
+#define H_TPM_COMM 0xef10
 #define H_RTAS 0xf000
 #define H_PVM_EXIT 0xf0f0
 
