@@ -9,7 +9,9 @@
  *           every hcall error in pvm's check order, a host write failure,
  *           CLOSE_SESSION
  *   stress  10000 GetRandom round trips: "TPM-STRESS i" every 1000, then
- *           "TPM-STRESS-DONE n= secs= rate="
+ *           "TPM-STRESS-DONE n= secs= rate="; then CLOSE_SESSION
+ *           ("TPM-STRESS-CLOSED") and one more GetRandom ("TPM-STRESS-REOPENED"),
+ *           each line followed by a 3 s hold for the LPAR to sample pvm stat
  *   notpm   pvm runs without --tpm: H_FUNCTION
  *
  * Every call passes distinctive values in all nine argument registers
@@ -52,7 +54,7 @@ const char payload_name[] = "tpm";
 
 #define STRESS_N 10000
 #define STRESS_MARK 1000
-/* After "TPM-STRESS 1000" and "9000": time for the LPAR to sample pvm stat. */
+/* After "TPM-STRESS 1000", "9000", -CLOSED, -REOPENED: time to sample pvm stat. */
 #define STRESS_HOLD_MS 3000
 
 static u8 req[TPM_BUFSIZE] __attribute__((aligned(4096)));
@@ -529,7 +531,9 @@ struct bad_call {
 	const char *what;
 	u64 op, rq, rq_len, rs, rs_len;
 	long want;
+	const char *name;
 };
+#define ERR(code) code, #code
 
 /* Each error in pvm's check order (op, P3, P2, P5, P4): r4..r12 untouched. */
 static void hcall_errors(void)
@@ -537,32 +541,32 @@ static void hcall_errors(void)
 	u64 q = (u64)req, s = (u64)resp, out = ram_size + 0x10000, r = ram_size;
 	u32 n = cmd_get_random(req, RANDOM_LEN);
 	const struct bad_call bad[] = {
-		{ "op 0", 0, q, n, s, TPM_BUFSIZE, H_PARAMETER },
-		{ "op 3", 3, q, n, s, TPM_BUFSIZE, H_PARAMETER },
-		{ "op ~0", ~0UL, q, n, s, TPM_BUFSIZE, H_PARAMETER },
-		{ "op 3, every other argument bad too", 3, out, 0, out, 0, H_PARAMETER },
-		{ "request size 4097", 1, q, 4097, s, TPM_BUFSIZE, H_P3 },
-		{ "request size 0", 1, q, 0, s, TPM_BUFSIZE, H_P3 },
-		{ "request size 2^32 + 12", 1, q, (1UL << 32) + n, s, TPM_BUFSIZE, H_P3 },
+		{ "op 0", 0, q, n, s, TPM_BUFSIZE, ERR(H_PARAMETER) },
+		{ "op 3", 3, q, n, s, TPM_BUFSIZE, ERR(H_PARAMETER) },
+		{ "op ~0", ~0UL, q, n, s, TPM_BUFSIZE, ERR(H_PARAMETER) },
+		{ "op 3, every other argument bad too", 3, out, 0, out, 0, ERR(H_PARAMETER) },
+		{ "request size 4097", 1, q, 4097, s, TPM_BUFSIZE, ERR(H_P3) },
+		{ "request size 0", 1, q, 0, s, TPM_BUFSIZE, ERR(H_P3) },
+		{ "request size 2^32 + 12", 1, q, (1UL << 32) + n, s, TPM_BUFSIZE, ERR(H_P3) },
 		{ "request size 0 beyond RAM (size before address)", 1, out, 0, s,
-		  TPM_BUFSIZE, H_P3 },
-		{ "request beyond RAM", 1, out, n, s, TPM_BUFSIZE, H_P2 },
-		{ "request straddling the end of RAM", 1, r - 6, 12, s, TPM_BUFSIZE, H_P2 },
+		  TPM_BUFSIZE, ERR(H_P3) },
+		{ "request beyond RAM", 1, out, n, s, TPM_BUFSIZE, ERR(H_P2) },
+		{ "request straddling the end of RAM", 1, r - 6, 12, s, TPM_BUFSIZE, ERR(H_P2) },
 		{ "request beyond RAM, response size 4095 (request before response)", 1,
-		  out, n, s, TPM_BUFSIZE - 1, H_P2 },
-		{ "response size 4095", 1, q, n, s, TPM_BUFSIZE - 1, H_P5 },
-		{ "response size 0", 1, q, n, s, 0, H_P5 },
+		  out, n, s, TPM_BUFSIZE - 1, ERR(H_P2) },
+		{ "response size 4095", 1, q, n, s, TPM_BUFSIZE - 1, ERR(H_P5) },
+		{ "response size 0", 1, q, n, s, 0, ERR(H_P5) },
 		{ "response size 4095 beyond RAM (size before address)", 1, q, n, out,
-		  TPM_BUFSIZE - 1, H_P5 },
-		{ "response beyond RAM", 1, q, n, out, TPM_BUFSIZE, H_P4 },
-		{ "response straddling the end of RAM", 1, q, n, r - 2048, TPM_BUFSIZE, H_P4 },
+		  TPM_BUFSIZE - 1, ERR(H_P5) },
+		{ "response beyond RAM", 1, q, n, out, TPM_BUFSIZE, ERR(H_P4) },
+		{ "response straddling the end of RAM", 1, q, n, r - 2048, TPM_BUFSIZE, ERR(H_P4) },
 	};
 	struct call k;
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		tpm_call(&k, bad[i].op, bad[i].rq, bad[i].rq_len, bad[i].rs, bad[i].rs_len);
-		check(k.rc, bad[i].want, "%s -> %ld", bad[i].what, bad[i].want);
+		check(k.rc, bad[i].want, "%s -> %s", bad[i].what, bad[i].name);
 		check_kept(&k, 0, bad[i].what);
 	}
 }
@@ -647,6 +651,15 @@ static void stress(void)
 	check(bad, 0, "stress: %u GetRandom round trips, every one H_SUCCESS with 32 bytes",
 	      STRESS_N);
 	check(same, 0, "stress: no random value repeated the previous one");
+
+	/* The LPAR looks at pvm's descriptors after each of these lines. */
+	tpm_call(&k, TPM_COMM_CLOSE_SESSION, 0, 0, 0, 0);
+	check(k.rc, H_SUCCESS, "stress: CLOSE_SESSION -> H_SUCCESS");
+	printf("TPM-STRESS-CLOSED\n");
+	delay_ms(STRESS_HOLD_MS);
+	get_random("stress: TPM2_GetRandom after CLOSE_SESSION", prev);
+	printf("TPM-STRESS-REOPENED\n");
+	delay_ms(STRESS_HOLD_MS);
 }
 
 /* ---- pvm run without --tpm ---- */
