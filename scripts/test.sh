@@ -2,7 +2,8 @@
 # The whole test suite: dependencies, build, host unit tests, lab tests in the
 # emulated POWER LPAR (nested API v2 host, then v1): the foundation smoke boot,
 # the bare-metal PAPR conformance payloads, Linux SMP and interrupts, the
-# control socket, hotplug and the hypervisor pipe (HVPIPE).
+# control socket, hotplug, the hypervisor pipe (HVPIPE) and the TPM proxy
+# (H_TPM_COMM against a software TPM in the LPAR).
 # Ends with "N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -48,6 +49,8 @@ suite "memory hotplug (v2 host)" scripts/lab-hotplug.sh --host v2
 suite "memory hotplug (v1 host)" scripts/lab-hotplug.sh --host v1
 suite "hypervisor pipe (v2 host)" scripts/lab-hvpipe.sh --host v2
 suite "hypervisor pipe (v1 host)" scripts/lab-hvpipe.sh --host v1
+suite "TPM proxy H_TPM_COMM (v2 host)" scripts/lab-tpm.sh --host v2
+suite "TPM proxy H_TPM_COMM (v1 host)" scripts/lab-tpm.sh --host v1
 
 echo "test: whole suite took $(( $(date +%s) - start )) s"
 echo "$total_pass passed, $total_fail failed, $total_skip skipped"
