@@ -112,7 +112,11 @@ name=tpmstress
 out=$W/$name.out
 echo "# \$ pvm run --name $name -k $ELF -m 256M --tpm $TPM_DEV -p stress"
 t0=$(uptime_s)
-"$PVM" run --name $name -k $ELF -m 256M --tpm "$TPM_DEV" -p stress </dev/null >"$out" 2>&1 &
+# The payload waits for a console character after each sampling point: a FIFO
+# held open read-write on fd 3 is pvm's stdin.
+mkfifo $W/go
+exec 3<>$W/go
+"$PVM" run --name $name -k $ELF -m 256M --tpm "$TPM_DEV" -p stress <$W/go >"$out" 2>&1 3>&- &
 pid=$!
 # sample AT: pvm stat (rss_bytes, fds) and the LPAR's own count of pvm's
 # descriptors open on the TPM device, into s_rss, s_fds, s_tpmfd.
@@ -123,11 +127,12 @@ sample() {
 	s_tpmfd=$(ls -l /proc/$pid/fd 2>/dev/null | grep -c " $TPM_DEV\$")
 	echo "# pvm stat at $1: rss_bytes=$s_rss fds=$s_fds ($TPM_DEV open $s_tpmfd times)"
 	[ -n "$s_rss" ] || sed 's/^/# stat: /' $W/stat-$1.json
+	printf g >&3	# the payload's go-ahead
 }
 # seen LINE: the payload printed LINE.
 seen() { tr -d '\r' <"$out" | grep -qx "$1"; }
-# The payload holds 3 s after printing TPM-STRESS 1000, 9000, -CLOSED and
-# -REOPENED.
+# The payload waits after printing TPM-STRESS 1000, 9000, -CLOSED and
+# -REOPENED until sample() sends it a character.
 rss_1000='' rss_9000='' fds_1000='' fds_9000='' tpmfd_1000='' tpmfd_9000=''
 fds_closed='' tpmfd_closed='' fds_reopened='' tpmfd_reopened=''
 s1=0 s9=0 sc=0 sr=0
@@ -155,6 +160,7 @@ while kill -0 $pid 2>/dev/null; do
 done
 wait $pid
 rc=$?
+exec 3>&-
 [ -z "$(grep -m1 '^TPM-STRESS-DONE' "$out")" ] && [ "$rc" = 143 ] && rc=124
 t=$(minus "$(uptime_s)" "$t0")
 report $name "$out" $rc 0 "$t"

@@ -10,8 +10,9 @@
  *           CLOSE_SESSION
  *   stress  10000 GetRandom round trips: "TPM-STRESS i" every 1000, then
  *           "TPM-STRESS-DONE n= secs= rate="; then CLOSE_SESSION
- *           ("TPM-STRESS-CLOSED") and one more GetRandom ("TPM-STRESS-REOPENED"),
- *           each line followed by a 3 s hold for the LPAR to sample pvm stat
+ *           ("TPM-STRESS-CLOSED") and one more GetRandom ("TPM-STRESS-REOPENED");
+ *           after 1000, 9000, -CLOSED and -REOPENED it waits for a console
+ *           character (the LPAR samples pvm stat, then sends one)
  *   notpm   pvm runs without --tpm: H_FUNCTION
  *
  * Every call passes distinctive values in all nine argument registers
@@ -54,8 +55,12 @@ const char payload_name[] = "tpm";
 
 #define STRESS_N 10000
 #define STRESS_MARK 1000
-/* After "TPM-STRESS 1000", "9000", -CLOSED, -REOPENED: time to sample pvm stat. */
-#define STRESS_HOLD_MS 3000
+/*
+ * After "TPM-STRESS 1000", "9000", -CLOSED and -REOPENED the payload waits
+ * for a console character: the LPAR script's go-ahead once it has sampled
+ * pvm stat. Without one it goes on after this long.
+ */
+#define STRESS_WAIT_MS 30000
 
 static u8 req[TPM_BUFSIZE] __attribute__((aligned(4096)));
 static u8 resp[TPM_BUFSIZE] __attribute__((aligned(4096)));
@@ -613,6 +618,22 @@ static void close_session(void)
 
 /* ---- stress mode ---- */
 
+/* Waits for any console input; false after STRESS_WAIT_MS without. */
+static bool wait_go(void)
+{
+	u64 out[HCALL_NR_OUT];
+	u64 end = mftb() + tb_freq / 1000 * STRESS_WAIT_MS;
+
+	console_flush();
+	while (mftb() < end) {
+		if (HCALL(out, H_GET_TERM_CHAR, vterm) == H_SUCCESS && out[0])
+			return true;
+		delay_ms(5);
+	}
+	printf("# no go-ahead on the console within %u s\n", STRESS_WAIT_MS / 1000);
+	return false;
+}
+
 static void stress(void)
 {
 	u32 len = cmd_get_random(req, RANDOM_LEN);
@@ -640,10 +661,10 @@ static void stress(void)
 		if (i % STRESS_MARK == 0) {
 			printf("TPM-STRESS %u\n", i);
 			if (i == STRESS_MARK || i == STRESS_N - STRESS_MARK)
-				delay_ms(STRESS_HOLD_MS);
+				wait_go();
 		}
 	}
-	/* Time spent in the hcalls only: the console and the holds are left out. */
+	/* Time spent in the hcalls only: the console and the waits are left out. */
 	ms = busy * 1000 / tb_freq;
 	rate10 = ms ? (u64)STRESS_N * 10000 / ms : 0;
 	printf("TPM-STRESS-DONE n=%u secs=%lu.%03lu rate=%lu.%lu\n", STRESS_N, ms / 1000,
@@ -656,10 +677,10 @@ static void stress(void)
 	tpm_call(&k, TPM_COMM_CLOSE_SESSION, 0, 0, 0, 0);
 	check(k.rc, H_SUCCESS, "stress: CLOSE_SESSION -> H_SUCCESS");
 	printf("TPM-STRESS-CLOSED\n");
-	delay_ms(STRESS_HOLD_MS);
+	wait_go();
 	get_random("stress: TPM2_GetRandom after CLOSE_SESSION", prev);
 	printf("TPM-STRESS-REOPENED\n");
-	delay_ms(STRESS_HOLD_MS);
+	wait_go();
 }
 
 /* ---- pvm run without --tpm ---- */
