@@ -281,7 +281,7 @@ if [ $tpm = 1 ]; then
 		sleep 0.1
 	done
 	if [ ! -S "$tmp/tpm/ctrl.sock" ]; then
-		cat "$tmp/tpm/swtpm.out" "$tmp/tpm/swtpm.log" >&2 2>/dev/null
+		cat "$tmp/tpm/swtpm.out" "$tmp/tpm/swtpm.log" >&2 2>/dev/null || true
 		die 126 "swtpm did not create its control socket"
 	fi
 	qemu_args+=(
