@@ -443,7 +443,8 @@ int hvpipe__host_recv(struct vm *vm, u32 id, void *buf, size_t *len)
 	return ret;
 }
 
-int hvpipe__host_close(struct vm *vm, u32 id)
+/* Close or reopen the pipe to a source (the host end went away or came back). */
+static int set_open(struct vm *vm, u32 id, bool open)
 {
 	struct hvpipe *p = vm->hvpipe;
 	struct hvpipe_source *s;
@@ -455,8 +456,10 @@ int hvpipe__host_close(struct vm *vm, u32 id)
 	s = find(p, id);
 	if (!s) {
 		ret = -ENOENT;
-	} else if (!s->open) {
+	} else if (s->open == open) {
 		ret = -EALREADY;
+	} else if (open) {
+		s->open = true;
 	} else {
 		s->open = false;
 		/* Unsent payloads go; an announced one was delivered to the partition. */
@@ -467,34 +470,25 @@ int hvpipe__host_close(struct vm *vm, u32 id)
 			else
 				p->close_events++;
 		}
-		pr_info("hvpipe: pipe to source 0x%08x closed", id);
 	}
 	pthread_mutex_unlock(&p->lock);
-	if (!ret)
-		notify(p);
+	if (!ret) {
+		pr_info("hvpipe: pipe to source 0x%08x %s", id, open ? "open" : "closed");
+		/* Parked host readers learn about a close. */
+		if (!open)
+			notify(p);
+	}
 	return ret;
+}
+
+int hvpipe__host_close(struct vm *vm, u32 id)
+{
+	return set_open(vm, id, false);
 }
 
 int hvpipe__host_open(struct vm *vm, u32 id)
 {
-	struct hvpipe *p = vm->hvpipe;
-	struct hvpipe_source *s;
-	int ret = 0;
-
-	if (!p)
-		return -ENOENT;
-	pthread_mutex_lock(&p->lock);
-	s = find(p, id);
-	if (!s)
-		ret = -ENOENT;
-	else if (s->open)
-		ret = -EALREADY;
-	else
-		s->open = true;
-	pthread_mutex_unlock(&p->lock);
-	if (!ret)
-		pr_info("hvpipe: pipe to source 0x%08x open", id);
-	return ret;
+	return set_open(vm, id, true);
 }
 
 int hvpipe__notify_fd(struct vm *vm)

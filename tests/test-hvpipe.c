@@ -28,6 +28,8 @@
 #include "pvm/hvpipe.h"
 #include "pvm/irq.h"
 
+#include "ctl-client.h"
+
 #include "kselftest_harness.h"
 
 #define SRC1 0x02000001u
@@ -1474,55 +1476,6 @@ static void ctl_stop(struct ctl_env *e)
 	testvm__teardown(&e->t);
 }
 
-static int connect_to(const char *path)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* One response line, parsed; NULL on EOF or when nothing came within ms. */
-static struct json_object *read_resp(int fd, int ms)
-{
-	static char buf[16384];
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	size_t len = 0;
-
-	if (poll(&pfd, 1, ms) != 1)
-		return NULL;
-	while (len < sizeof(buf) - 1) {
-		ssize_t n = recv(fd, buf + len, 1, 0);
-
-		if (n <= 0)
-			return NULL;
-		if (buf[len] == '\n') {
-			buf[len] = '\0';
-			return json_tokener_parse(buf);
-		}
-		len++;
-	}
-	return NULL;
-}
-
-static bool send_line(int fd, const char *line)
-{
-	size_t len = strlen(line);
-
-	return send(fd, line, len, MSG_NOSIGNAL) == (ssize_t)len;
-}
-
-static struct json_object *ask(int fd, const char *line)
-{
-	return send_line(fd, line) ? read_resp(fd, 5000) : NULL;
-}
-
 static struct json_object *askf(int fd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -1537,28 +1490,9 @@ static struct json_object *askf(int fd, const char *fmt, ...)
 	return ask(fd, line);
 }
 
-static struct json_object *get(struct json_object *o, const char *a, const char *b)
-{
-	struct json_object *v;
-
-	if (!o || !json_object_object_get_ex(o, a, &v))
-		return NULL;
-	if (b && !json_object_object_get_ex(v, b, &v))
-		return NULL;
-	return v;
-}
-
-/* A field as a string, "<none>" when missing (safe for EXPECT_STREQ). */
-static const char *field(struct json_object *o, const char *a, const char *b)
-{
-	struct json_object *v = get(o, a, b);
-
-	return v ? json_object_get_string(v) : "<none>";
-}
-
 static s64 ifield(struct json_object *o, const char *a, const char *b)
 {
-	struct json_object *v = get(o, a, b);
+	struct json_object *v = jget(o, a, b);
 
 	return v && json_object_is_type(v, json_type_int) ? json_object_get_int64(v) : -12345;
 }
@@ -1566,7 +1500,7 @@ static s64 ifield(struct json_object *o, const char *a, const char *b)
 /* The message a result carries: bytes decoded from "data", or -1. */
 static ssize_t result_data(struct json_object *r, u8 *out, size_t max)
 {
-	struct json_object *d = get(r, "result", "data");
+	struct json_object *d = jget(r, "result", "data");
 
 	if (!d || !json_object_is_type(d, json_type_string))
 		return -1;
@@ -1636,7 +1570,7 @@ TEST_F(hvctl, status)
 	EXPECT_EQ(1, ifield(r, "id", NULL));
 	EXPECT_STREQ("false", field(r, "result", "enabled"));
 	EXPECT_EQ(0, ifield(r, "result", "payload_events"));
-	srcs = get(r, "result", "sources");
+	srcs = jget(r, "result", "sources");
 	ASSERT_NE(NULL, srcs);
 	ASSERT_EQ(2U, json_object_array_length(srcs));
 	s = json_object_array_get_idx(srcs, 1);
@@ -1655,7 +1589,7 @@ TEST_F(hvctl, status)
 	EXPECT_STREQ("true", field(r, "result", "enabled"));
 	EXPECT_EQ((s64)SRC1, ifield(r, "result", "announced"));
 	EXPECT_EQ(1, ifield(r, "result", "payload_events"));
-	srcs = get(r, "result", "sources");
+	srcs = jget(r, "result", "sources");
 	ASSERT_NE(NULL, srcs);
 	EXPECT_EQ(1, ifield(json_object_array_get_idx(srcs, 0), "outbox", NULL));
 	EXPECT_EQ(1, ifield(json_object_array_get_idx(srcs, 1), "inbox", NULL));

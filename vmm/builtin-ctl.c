@@ -36,14 +36,6 @@ static bool want_json(int *argc, char **argv)
 	return json;
 }
 
-static struct json_object *get(struct json_object *o, const char *key)
-{
-	struct json_object *v = NULL;
-
-	if (o)
-		json_object_object_get_ex(o, key, &v);
-	return v;
-}
 
 /* Sends the request; prints errors; returns the "result" object (owned by *resp). */
 static int call(const char *name, const char *cmd, struct json_object *args,
@@ -52,25 +44,15 @@ static int call(const char *name, const char *cmd, struct json_object *args,
 	int ret = control__request(name, cmd, args, resp);
 	struct json_object *err;
 
-	if (ret == -ENOENT || ret == -ECONNREFUSED) {
-		pr_err("no VM named '%s' is running", name);
-		return PVM_EXIT_NOINPUT;
-	}
-	if (ret == -EINVAL) {
-		pr_err("'%s' is not a VM name", name);
-		return PVM_EXIT_USAGE;
-	}
-	if (ret) {
-		pr_err("VM '%s' did not answer: %s", name, strerror(-ret));
-		return PVM_EXIT_NOINPUT;
-	}
-	if (!json_object_get_boolean(get(*resp, "ok"))) {
-		err = get(*resp, "error");
-		pr_err("%s: %s (%s)", name, json_object_get_string(get(err, "message")),
-		       json_object_get_string(get(err, "code")));
+	if (ret)
+		return control__conn_error(name, ret);
+	if (!json_object_get_boolean(control__get(*resp, "ok"))) {
+		err = control__get(*resp, "error");
+		pr_err("%s: %s (%s)", name, json_object_get_string(control__get(err, "message")),
+		       json_object_get_string(control__get(err, "code")));
 		return CTL_REFUSED;
 	}
-	*result = get(*resp, "result");
+	*result = control__get(*resp, "result");
 	return 0;
 }
 
@@ -149,18 +131,18 @@ int cmd_stat(int argc, char **argv)
 		goto out;
 	}
 	printf("uptime %.1f s, pvm RSS %" PRId64 " KiB\n",
-	       json_object_get_int64(get(res, "uptime_ms")) / 1000.0,
-	       json_object_get_int64(get(res, "rss_bytes")) / 1024);
-	vcpus = get(res, "vcpus");
+	       json_object_get_int64(control__get(res, "uptime_ms")) / 1000.0,
+	       json_object_get_int64(control__get(res, "rss_bytes")) / 1024);
+	vcpus = control__get(res, "vcpus");
 	printf("%-6s %-8s %12s %12s\n", "vcpu", "state", "exits", "hcalls");
 	for (i = 0; i < json_object_array_length(vcpus); i++) {
 		struct json_object *v = json_object_array_get_idx(vcpus, i);
 
 		printf("%-6" PRId64 " %-8s %12" PRId64 " %12" PRId64 "\n",
-		       json_object_get_int64(get(v, "id")),
-		       json_object_get_string(get(v, "state")),
-		       json_object_get_int64(get(v, "exits")),
-		       json_object_get_int64(get(v, "hcalls")));
+		       json_object_get_int64(control__get(v, "id")),
+		       json_object_get_string(control__get(v, "state")),
+		       json_object_get_int64(control__get(v, "exits")),
+		       json_object_get_int64(control__get(v, "hcalls")));
 	}
 out:
 	json_object_put(resp);
@@ -243,18 +225,18 @@ int cmd_list(int argc, char **argv)
 		name[l - 5] = '\0';
 		/* Sockets left by a crashed pvm do not answer: skip them. */
 		if (control__request(name, "query", NULL, &resp) ||
-		    !json_object_get_boolean(get(resp, "ok"))) {
+		    !json_object_get_boolean(control__get(resp, "ok"))) {
 			json_object_put(resp);
 			continue;
 		}
-		res = get(resp, "result");
+		res = control__get(resp, "result");
 		if (json)
 			json_object_array_add(all, json_object_get(res));
 		else
 			printf("%-24s %-9s %6" PRId64 " %9" PRId64 "M\n", name,
-			       json_object_get_string(get(res, "state")),
-			       json_object_get_int64(get(get(res, "cpus"), "vcpus")),
-			       json_object_get_int64(get(get(res, "memory"), "boot_bytes")) >> 20);
+			       json_object_get_string(control__get(res, "state")),
+			       json_object_get_int64(control__get(control__get(res, "cpus"), "vcpus")),
+			       json_object_get_int64(control__get(control__get(res, "memory"), "boot_bytes")) >> 20);
 		json_object_put(resp);
 	}
 	closedir(d);

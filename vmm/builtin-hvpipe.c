@@ -46,28 +46,6 @@ struct hv_opts {
 	int timeout_ms;
 };
 
-static struct json_object *get(struct json_object *o, const char *key)
-{
-	struct json_object *v = NULL;
-
-	if (o)
-		json_object_object_get_ex(o, key, &v);
-	return v;
-}
-
-static int conn_error(const char *name, int ret)
-{
-	if (ret == -ENOENT || ret == -ECONNREFUSED) {
-		pr_err("no VM named '%s' is running", name);
-		return PVM_EXIT_NOINPUT;
-	}
-	if (ret == -EINVAL) {
-		pr_err("'%s' is not a VM name", name);
-		return PVM_EXIT_USAGE;
-	}
-	pr_err("VM '%s' did not answer: %s", name, strerror(-ret));
-	return PVM_EXIT_NOINPUT;
-}
 
 /* 0 when the answer is ok; else prints it and returns HV_REFUSED. */
 static int answer(const struct hv_opts *o, struct json_object *resp, const char **code)
@@ -76,15 +54,15 @@ static int answer(const struct hv_opts *o, struct json_object *resp, const char 
 
 	if (code)
 		*code = NULL;
-	if (json_object_get_boolean(get(resp, "ok")))
+	if (json_object_get_boolean(control__get(resp, "ok")))
 		return 0;
-	err = get(resp, "error");
+	err = control__get(resp, "error");
 	if (code)
-		*code = json_object_get_string(get(err, "code"));
+		*code = json_object_get_string(control__get(err, "code"));
 	if (!code || !*code || strcmp(*code, "full"))
 		pr_err("%s: hvpipe %s: %s (%s)", o->name, o->op,
-		       json_object_get_string(get(err, "message")),
-		       json_object_get_string(get(err, "code")));
+		       json_object_get_string(control__get(err, "message")),
+		       json_object_get_string(control__get(err, "code")));
 	return HV_REFUSED;
 }
 
@@ -149,7 +127,7 @@ static int send_one(struct control_conn *c, const struct hv_opts *o, const u8 *d
 	json_object_put(a);
 	if (ret) {
 		json_object_put(resp);
-		return conn_error(o->name, ret);
+		return control__conn_error(o->name, ret);
 	}
 	ret = answer(o, resp, &code);
 	if (ret && code && !strcmp(code, "full"))
@@ -252,7 +230,7 @@ static int do_recv(struct control_conn *c, const struct hv_opts *o)
 	ret = control__send(c, "hvpipe", a);
 	json_object_put(a);
 	if (ret)
-		return conn_error(o->name, ret);
+		return control__conn_error(o->name, ret);
 	for (;;) {
 		u8 buf[HVPIPE_MAX_PAYLOAD];
 		struct json_object *d;
@@ -265,14 +243,14 @@ static int do_recv(struct control_conn *c, const struct hv_opts *o)
 			return HV_REFUSED;
 		}
 		if (ret)
-			return conn_error(o->name, ret);
+			return control__conn_error(o->name, ret);
 		ret = answer(o, resp, NULL);
 		if (ret) {
 			json_object_put(resp);
 			return ret;
 		}
-		res = get(resp, "result");
-		d = get(res, "data");
+		res = control__get(resp, "result");
+		d = control__get(res, "data");
 		n = d ? base64_decode(json_object_get_string(d), json_object_get_string_len(d),
 				      buf, sizeof(buf)) : -EINVAL;
 		if (n <= 0) {
@@ -307,9 +285,9 @@ static int do_simple(struct control_conn *c, const struct hv_opts *o)
 
 	json_object_put(a);
 	if (ret)
-		return conn_error(o->name, ret);
+		return control__conn_error(o->name, ret);
 	ret = answer(o, resp, NULL);
-	res = get(resp, "result");
+	res = control__get(resp, "result");
 	if (ret) {
 		/* printed */
 	} else if (o->json) {
@@ -317,24 +295,24 @@ static int do_simple(struct control_conn *c, const struct hv_opts *o)
 						    JSON_C_TO_STRING_SPACED));
 	} else if (!strcmp(o->op, "status")) {
 		printf("hvpipe %s, %lld payload events, %lld receives, %lld close events\n",
-		       json_object_get_boolean(get(res, "enabled")) ? "enabled by the guest" :
+		       json_object_get_boolean(control__get(res, "enabled")) ? "enabled by the guest" :
 		       "not enabled by the guest",
-		       (long long)json_object_get_int64(get(res, "payload_events")),
-		       (long long)json_object_get_int64(get(res, "receives")),
-		       (long long)json_object_get_int64(get(res, "close_events")));
+		       (long long)json_object_get_int64(control__get(res, "payload_events")),
+		       (long long)json_object_get_int64(control__get(res, "receives")),
+		       (long long)json_object_get_int64(control__get(res, "close_events")));
 		printf("%-12s %-6s %6s %6s %10s %10s\n", "SOURCE", "PIPE", "INBOX", "OUTBOX",
 		       "FROM-GUEST", "TO-GUEST");
-		srcs = get(res, "sources");
+		srcs = control__get(res, "sources");
 		for (i = 0; srcs && i < json_object_array_length(srcs); i++) {
 			struct json_object *s = json_object_array_get_idx(srcs, i);
 
 			printf("0x%08llx   %-6s %6lld %6lld %10lld %10lld\n",
-			       (unsigned long long)json_object_get_int64(get(s, "id")),
-			       json_object_get_boolean(get(s, "open")) ? "open" : "closed",
-			       (long long)json_object_get_int64(get(s, "inbox")),
-			       (long long)json_object_get_int64(get(s, "outbox")),
-			       (long long)json_object_get_int64(get(s, "from_guest")),
-			       (long long)json_object_get_int64(get(s, "to_guest")));
+			       (unsigned long long)json_object_get_int64(control__get(s, "id")),
+			       json_object_get_boolean(control__get(s, "open")) ? "open" : "closed",
+			       (long long)json_object_get_int64(control__get(s, "inbox")),
+			       (long long)json_object_get_int64(control__get(s, "outbox")),
+			       (long long)json_object_get_int64(control__get(s, "from_guest")),
+			       (long long)json_object_get_int64(control__get(s, "to_guest")));
 		}
 	} else {
 		printf("%s: pipe to 0x%08x %s\n", o->name, o->src,
@@ -424,7 +402,7 @@ int cmd_hvpipe(int argc, char **argv)
 
 	ret = control__connect(o.name, &c);
 	if (ret)
-		return conn_error(o.name, ret);
+		return control__conn_error(o.name, ret);
 	if (!strcmp(o.op, "send"))
 		ret = do_send(&c, &o);
 	else if (!strcmp(o.op, "recv"))

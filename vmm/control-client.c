@@ -11,6 +11,8 @@
 #include <json-c/json.h>
 
 #include "pvm/control.h"
+#include "pvm/log.h"
+#include "pvm/vm.h"
 
 #define CLIENT_TIMEOUT_MS 10000
 
@@ -139,4 +141,27 @@ int control__request(const char *name, const char *command, struct json_object *
 		ret = control__call(&conn, command, args, response);
 	control__disconnect(&conn);
 	return ret;
+}
+
+struct json_object *control__get(struct json_object *o, const char *key)
+{
+	struct json_object *v = NULL;
+
+	if (o)
+		json_object_object_get_ex(o, key, &v);
+	return v;
+}
+
+int control__conn_error(const char *name, int err)
+{
+	if (err == -ENOENT || err == -ECONNREFUSED) {
+		pr_err("no VM named '%s' is running", name);
+		return PVM_EXIT_NOINPUT;
+	}
+	if (err == -EINVAL) {
+		pr_err("'%s' is not a VM name", name);
+		return PVM_EXIT_USAGE;
+	}
+	pr_err("VM '%s' did not answer: %s", name, strerror(-err));
+	return PVM_EXIT_NOINPUT;
 }

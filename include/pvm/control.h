@@ -51,6 +51,11 @@ int control__receive(struct control_conn *conn, struct json_object **response, i
 int control__call(struct control_conn *conn, const char *command, struct json_object *args,
 		  struct json_object **response);
 
+/* The member key of o, or NULL (o may be NULL). */
+struct json_object *control__get(struct json_object *o, const char *key);
+/* Says why a VM could not be reached; returns the client exit status (64/66). */
+int control__conn_error(const char *name, int err);
+
 /* Client side: send one request, get the parsed response (caller puts it). */
 int control__request(const char *name, const char *command, struct json_object *args,
 		     struct json_object **response);
