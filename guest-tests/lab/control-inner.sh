@@ -48,7 +48,8 @@ check "unknown VM: exit 66" "$PVM stop nosuchvm 2>/dev/null; [ \$? = 66 ]"
 check "bad hotplug syntax: exit 64" "$PVM hotplug ctl1 mem 12 2>/dev/null; [ \$? = 64 ]"
 check "a second VM with the same name is refused" "$PVM run --name ctl1 -k /guest/vmlinux -m 256M </dev/null >/dev/null 2>/tmp/e; [ \$? = 64 ] && grep -q 'already running' /tmp/e"
 check "pvm stop (EPOW) is accepted" "$PVM stop ctl1"
-rc=$(wait_exit ctl1 300)
+# v1 powers off in seconds; on v2 the EPOW interrupt never arrives (below), so waiting long proves nothing.
+rc=$(wait_exit ctl1 $([ "$LAB_HOST" = v2 ] && echo 60 || echo 300))
 if grep -q GUEST-EPOW-POWEROFF /tmp/ctl1.out && [ "$rc" = 0 ]; then
 	ok "guest saw the power-off request and pvm exited 0"
 elif [ "$LAB_HOST" = v2 ] && [ "$rc" = 255 ]; then
