@@ -54,8 +54,11 @@
 #define EVENT_TIMEOUT_MS 60000
 /* On the v2 host (no interrupt ever reaches the L2) the first wait is this long... */
 #define EVENT_TIMEOUT_V2_MS 30000
-/* ...and once the gap was seen in this boot, waiting longer proves nothing. */
-/* (longer than the 5 s a "peer:close 5" keeps the pipe closed, so the next test finds it open) */
+/*
+ * ...and once the gap was seen in this boot, waiting longer proves nothing;
+ * still longer than the 5 s "peer:close 5" keeps the pipe closed, so the
+ * next test finds it open again.
+ */
 #define EVENT_TIMEOUT_GAP_MS 10000
 #define GAP_MARK "/tmp/hvpipe-v2-gap"
 #define V2_GAP "v2-host: L0 delivers no external interrupt to the L2, " \
