@@ -3,6 +3,11 @@
  * The PAPR virtual terminal (hvterm1): H_PUT_TERM_CHAR writes guest output to
  * pvm's stdout, H_GET_TERM_CHAR hands out what the event loop read from stdin.
  * Up to 16 bytes travel in two registers, first byte in the MSB.
+ *
+ * Unit address 0 names the default console as well as the vty's own reg:
+ * early debug code (Linux's udbg on LPARs, small test kernels) writes to 0
+ * before it has read the device tree, and PowerVM and QEMU's pseries both
+ * route it to the lowest-numbered vty.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -65,6 +70,11 @@ size_t vty__input(struct vty *vty, const u8 *buf, size_t len)
 	return i;
 }
 
+static bool vty_unit(u64 unit)
+{
+	return unit == VTY_REG || unit == VTY_DEFAULT_UNIT;
+}
+
 static s64 h_put_term_char(struct hcall_ctx *c)
 {
 	struct vty *vty = c->vm->vty;
@@ -72,7 +82,7 @@ static s64 h_put_term_char(struct hcall_ctx *c)
 	u8 buf[VTY_MAX_CHARS];
 	unsigned int i;
 
-	if (c->args[0] != VTY_REG)
+	if (!vty_unit(c->args[0]))
 		return H_PARAMETER;
 	if (len > VTY_MAX_CHARS)
 		return H_PARAMETER;
@@ -88,7 +98,7 @@ static s64 h_get_term_char(struct hcall_ctx *c)
 	u64 words[2] = { 0, 0 };
 	size_t i, n;
 
-	if (c->args[0] != VTY_REG)
+	if (!vty_unit(c->args[0]))
 		return H_PARAMETER;
 	pthread_mutex_lock(&vty->lock);
 	n = MIN(vty->count, (size_t)VTY_MAX_CHARS);

@@ -28,6 +28,9 @@
 #define OV5_RADIX_BYTE 26
 #define OV5_RADIX_GTSE 0x40
 
+/* NUL-separated list, most specific first. */
+#define ROOT_COMPATIBLE "pvm,pseries\0qemu,pseries"
+
 /* POWER9/10 L1: 32 KiB, 8-way, 128-byte lines (cacheinfo; Linux warns without). */
 #define CACHE_LINE 128
 #define DRMEM_RESERVED 0x80
@@ -348,7 +351,12 @@ static int fdt_build(struct vm *vm, void *fdt, u32 size)
 	TRY(fdt_begin_node(fdt, ""));
 	TRY(fdt_property_string(fdt, "device_type", "chrp"));
 	TRY(fdt_property_string(fdt, "model", "pvm,pseries"));
-	TRY(fdt_property_string(fdt, "compatible", "pvm,pseries"));
+	/*
+	 * pvm's own name first, then the one QEMU's pseries machine publishes:
+	 * guest code that tells "PAPR guest" from "bare metal" by looking for
+	 * "qemu,pseries" matches the fallback entry.
+	 */
+	TRY(fdt_property(fdt, "compatible", ROOT_COMPATIBLE, sizeof(ROOT_COMPATIBLE)));
 	TRY(fdt_property_u32(fdt, "#address-cells", 2));
 	TRY(fdt_property_u32(fdt, "#size-cells", 2));
 	if (xics)

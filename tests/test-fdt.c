@@ -133,9 +133,18 @@ TEST_F(fdt, header_and_memreserve)
 
 TEST_F(fdt, root)
 {
-	int root = NODE(self->fdt, "/");
+	static const char compat[] = "pvm,pseries\0qemu,pseries";
+	int root = NODE(self->fdt, "/"), len;
+	const char *c;
 
 	EXPECT_STREQ("chrp", prop_str(self->fdt, root, "device_type"));
+	/* pvm's own name first, QEMU's conventional one as the fallback. */
+	c = fdt_getprop(self->fdt, root, "compatible", &len);
+	ASSERT_NE(NULL, c);
+	ASSERT_EQ((int)sizeof(compat), len);
+	EXPECT_EQ(0, memcmp(compat, c, len));
+	EXPECT_EQ(0, fdt_node_check_compatible(self->fdt, root, "qemu,pseries"));
+	EXPECT_EQ(0, fdt_node_check_compatible(self->fdt, root, "pvm,pseries"));
 	EXPECT_EQ(2, prop_u32(self->fdt, root, "#address-cells"));
 	EXPECT_EQ(2, prop_u32(self->fdt, root, "#size-cells"));
 	EXPECT_EQ(FDT_PHANDLE_XICS, prop_u32(self->fdt, root, "interrupt-parent"));

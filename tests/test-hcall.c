@@ -118,7 +118,8 @@ TEST_F(hcall, put_term_char_errors)
 	char buf[32];
 
 	EXPECT_EQ(H_PARAMETER, HC(H_PUT_TERM_CHAR, VTY_REG + 1, 4, pack("abcd", 4), 0));
-	EXPECT_EQ(H_PARAMETER, HC(H_PUT_TERM_CHAR, 0, 4, pack("abcd", 4), 0));
+	EXPECT_EQ(H_PARAMETER, HC(H_PUT_TERM_CHAR, 1, 4, pack("abcd", 4), 0));
+	EXPECT_EQ(H_PARAMETER, HC(H_PUT_TERM_CHAR, 1ULL << 32, 4, pack("abcd", 4), 0));
 	EXPECT_EQ(H_PARAMETER, HC(H_PUT_TERM_CHAR, VTY_REG, 17, pack("abcdefgh", 8), 0));
 	EXPECT_EQ(H_PARAMETER, HC(H_PUT_TERM_CHAR, VTY_REG, ~0ULL, 0, 0));
 	EXPECT_EQ(H_SUCCESS, HC(H_PUT_TERM_CHAR, VTY_REG, 0, pack("abcd", 4), 0));
@@ -147,11 +148,28 @@ TEST_F(hcall, get_term_char)
 	EXPECT_EQ(0U, self->a[2]);
 }
 
+/* Unit address 0 is the default console, as on PowerVM and QEMU's pseries. */
+TEST_F(hcall, term_char_unit_zero_is_default_console)
+{
+	char buf[32] = { 0 };
+
+	EXPECT_EQ(H_SUCCESS, HC(H_PUT_TERM_CHAR, 0, 5, pack("early", 5), 0));
+	EXPECT_EQ(H_SUCCESS, HC(H_PUT_TERM_CHAR, VTY_REG, 4, pack(" bye", 4), 0));
+	ASSERT_EQ(9U, testvm__console(&self->t, buf, sizeof(buf)));
+	EXPECT_EQ(0, memcmp(buf, "early bye", 9));
+
+	ASSERT_EQ(5U, vty__input(self->t.vm.vty, (const u8 *)"in0in", 5));
+	EXPECT_EQ(H_SUCCESS, HC(H_GET_TERM_CHAR, 0));
+	EXPECT_EQ(5U, self->a[0]);
+	EXPECT_EQ(pack("in0in", 5), self->a[1]);
+	EXPECT_EQ(0U, self->a[2]);
+}
+
 TEST_F(hcall, get_term_char_wrong_vterm)
 {
 	ASSERT_EQ(3U, vty__input(self->t.vm.vty, (const u8 *)"xyz", 3));
-	EXPECT_EQ(H_PARAMETER, HC(H_GET_TERM_CHAR, 0));
-	EXPECT_EQ(0U, self->a[0]);
+	EXPECT_EQ(H_PARAMETER, HC(H_GET_TERM_CHAR, 0x1234));
+	EXPECT_EQ(0x1234U, self->a[0]);
 	EXPECT_EQ(UNTOUCHED, self->a[1]);
 	/* The input is still there for the right vterm. */
 	EXPECT_EQ(H_SUCCESS, HC(H_GET_TERM_CHAR, VTY_REG));

@@ -9,6 +9,8 @@ struct vty;
 
 /* The vterm number the guest passes to the console hcalls (= /vdevice/vty reg). */
 #define VTY_REG 0x30000000
+/* H_PUT/GET_TERM_CHAR unit address that means "the default console". */
+#define VTY_DEFAULT_UNIT 0
 
 int vty__init(struct vm *vm, int out_fd);
 void vty__exit(struct vm *vm);
