@@ -27,6 +27,7 @@ struct vty {
 	struct vm *vm;
 	int out_fd;
 	int irq;		/* XICS source, or < 0: the guest polls */
+	bool irq_off;		/* H_VIO_SIGNAL disabled the interrupt */
 	pthread_mutex_t lock;
 	u8 in[VTY_INBUF];
 	size_t head, count;
@@ -65,7 +66,7 @@ size_t vty__input(struct vty *vty, const u8 *buf, size_t len)
 		vty->in[(vty->head + vty->count) % VTY_INBUF] = buf[i];
 	pthread_mutex_unlock(&vty->lock);
 	/* Edge source: each batch of input is one interrupt; the guest drains all. */
-	if (i && vty->irq >= 0)
+	if (i && vty->irq >= 0 && !__atomic_load_n(&vty->irq_off, __ATOMIC_RELAXED))
 		irq__raise(vty->vm, vty->irq);
 	return i;
 }
@@ -114,6 +115,24 @@ static s64 h_get_term_char(struct hcall_ctx *c)
 	return H_SUCCESS;
 }
 
+/*
+ * "hcall-vio": r4 = unit address, r5 = mode (0 interrupts off, 1 on). The
+ * vty starts with its interrupt on, since Linux's hvc_vio never asks.
+ */
+#define VIO_IRQ_ENABLE 1ULL
+
+static s64 h_vio_signal(struct hcall_ctx *c)
+{
+	struct vty *vty = c->vm->vty;
+
+	if (c->args[0] != VTY_REG)
+		return H_PARAMETER;
+	if (c->args[1] & ~VIO_IRQ_ENABLE)
+		return H_PARAMETER;
+	__atomic_store_n(&vty->irq_off, !(c->args[1] & VIO_IRQ_ENABLE), __ATOMIC_RELAXED);
+	return H_SUCCESS;
+}
+
 int vty__init(struct vm *vm, int out_fd)
 {
 	struct vty *vty = calloc(1, sizeof(*vty));
@@ -131,6 +150,8 @@ int vty__init(struct vm *vm, int out_fd)
 	ret = hcall__register(vm, H_PUT_TERM_CHAR, h_put_term_char);
 	if (!ret)
 		ret = hcall__register(vm, H_GET_TERM_CHAR, h_get_term_char);
+	if (!ret)
+		ret = hcall__register(vm, H_VIO_SIGNAL, h_vio_signal);
 	return ret;
 }
 

@@ -251,6 +251,19 @@ static int fdt_vdevice(struct vm *vm, void *fdt)
 	return fdt_end_node(fdt);
 }
 
+/* H_RANDOM's node, as QEMU's spapr-rng makes it: Linux's pseries-rng matches it. */
+static int fdt_platform_facilities(void *fdt)
+{
+	TRY(fdt_begin_node(fdt, "ibm,platform-facilities"));
+	TRY(fdt_property_string(fdt, "device_type", "ibm,platform-facilities"));
+	TRY(fdt_property_u32(fdt, "#address-cells", 1));
+	TRY(fdt_property_u32(fdt, "#size-cells", 0));
+	TRY(fdt_begin_node(fdt, "ibm,random-v1"));
+	TRY(fdt_property_string(fdt, "compatible", "ibm,random"));
+	TRY(fdt_end_node(fdt));
+	return fdt_end_node(fdt);
+}
+
 static int fdt_xics(struct vm *vm, void *fdt)
 {
 	u32 range[2] = { 0, cpu_to_fdt32(vm->cfg.nr_cores * vm->cfg.threads) };
@@ -376,6 +389,8 @@ static int fdt_build(struct vm *vm, void *fdt, u32 size)
 	TRY(fdt_event_sources(vm, fdt));
 	if (vm->drcs && vm->drcs->nr_lmbs)
 		TRY(fdt_drmem(vm, fdt));
+	if (hcall__registered(vm, H_RANDOM))
+		TRY(fdt_platform_facilities(fdt));
 
 	/* What QEMU publishes under KVM: lets the guest know its hypervisor. */
 	TRY(fdt_begin_node(fdt, "hypervisor"));

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* vCPU services: start-cpu, stop-self, query-cpu-stopped-state, H_SET_MODE,
- * H_GET_CPU_CHARACTERISTICS. */
+ * H_SET_SPRG0, H_GET_CPU_CHARACTERISTICS. */
 #include <errno.h>
 
 #include "pvm/accel.h"
@@ -83,6 +83,21 @@ static s64 h_set_mode(struct hcall_ctx *c)
 	}
 }
 
+/*
+ * "hcall-sprg0": KVM-HV leaves it to the VMM (QEMU sets env->spr[SPRG0]).
+ * Any 64-bit value is valid; the calling vCPU's SPRG0 changes.
+ */
+static s64 h_set_sprg0(struct hcall_ctx *c)
+{
+	int r = accel__set_sprg0(c->vcpu, c->args[0]);
+
+	if (r) {
+		pr_err("vcpu %u: setting SPRG0 failed: %d", c->vcpu->id, r);
+		return H_HARDWARE;
+	}
+	return H_SUCCESS;
+}
+
 static s64 h_get_cpu_characteristics(struct hcall_ctx *c)
 {
 	u64 character, behaviour;
@@ -105,6 +120,8 @@ int papr_cpu__init(struct vm *vm)
 
 	if (!ret)
 		ret = hcall__register(vm, H_SET_MODE, h_set_mode);
+	if (!ret)
+		ret = hcall__register(vm, H_SET_SPRG0, h_set_sprg0);
 	if (!ret)
 		ret = hcall__register(vm, H_GET_CPU_CHARACTERISTICS, h_get_cpu_characteristics);
 	return ret;

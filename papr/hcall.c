@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pvm/accel.h"
 #include "pvm/drc.h"
 #include "pvm/events.h"
 #include "pvm/hcall.h"
@@ -102,25 +103,65 @@ s64 hcall__dispatch(struct vm *vm, struct vcpu *vcpu, u64 nr, u64 *args)
 	return H_FUNCTION;
 }
 
-size_t hcall__hypertas(struct vm *vm __unused, char *buf, size_t size)
+bool hcall__registered(struct vm *vm, u64 nr)
 {
-	/*
-	 * hcall-set-mode is what an LE guest needs (it then asks for ILE through
-	 * H_SET_MODE); the rest describe services KVM or pvm provide.
-	 */
-	static const char *const funcs[] = {
-		"hcall-term", "hcall-interrupt", "hcall-vio", "hcall-splpar",
-		"hcall-set-mode", "hcall-sprg0", "hcall-join",
-	};
+	u8 *warned;
+	hcall_fn *s = slot(vm->hcalls, nr, &warned);
+
+	return s && *s;
+}
+
+bool hcall__handled(struct vm *vm, u64 nr)
+{
+	return hcall__registered(vm, nr) || accel__hcall_in_kernel(vm, nr);
+}
+
+/*
+ * PAPR function sets (the "Set" column of PAPR's hcall table) and the hcalls
+ * each one promises. A set is published only when every one of its calls is
+ * answered, by pvm or inside KVM: a guest that trusts the list never meets
+ * H_FUNCTION. docs/papr-conformance.md says why the others are missing.
+ */
+static const struct hypertas_set {
+	const char *name;
+	u64 hcalls[8];
+} hypertas_sets[] = {
+	{ "hcall-term", { H_GET_TERM_CHAR, H_PUT_TERM_CHAR } },
+	{ "hcall-interrupt", { H_EOI, H_CPPR, H_IPI, H_IPOLL, H_XIRR } },
+	{ "hcall-vio", { H_VIO_SIGNAL } },
+	{ "hcall-splpar", { H_REGISTER_VPA, H_CEDE, H_CONFER, H_PROD } },
+	/* What an LE guest needs first: it asks for ILE through H_SET_MODE. */
+	{ "hcall-set-mode", { H_SET_MODE } },
+	{ "hcall-sprg0", { H_SET_SPRG0 } },
+	{ "hcall-copy", { H_PAGE_INIT } },
+	{ "hcall-debug", { H_LOGICAL_CI_LOAD, H_LOGICAL_CI_STORE, H_LOGICAL_CACHE_LOAD,
+			   H_LOGICAL_CACHE_STORE, H_LOGICAL_ICBI, H_LOGICAL_DCBF } },
+};
+
+static bool set_handled(struct vm *vm, const struct hypertas_set *set)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(set->hcalls) && set->hcalls[i]; i++)
+		if (!hcall__handled(vm, set->hcalls[i]))
+			return false;
+	return true;
+}
+
+size_t hcall__hypertas(struct vm *vm, char *buf, size_t size)
+{
 	size_t n = 0;
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(funcs); i++) {
-		size_t l = strlen(funcs[i]) + 1;
+	for (i = 0; i < ARRAY_SIZE(hypertas_sets); i++) {
+		const char *name = hypertas_sets[i].name;
+		size_t l = strlen(name) + 1;
 
+		if (!set_handled(vm, &hypertas_sets[i]))
+			continue;
 		if (n + l > size)
 			break;
-		memcpy(buf + n, funcs[i], l);
+		memcpy(buf + n, name, l);
 		n += l;
 	}
 	return n;
@@ -131,7 +172,8 @@ int papr__init(struct vm *vm)
 	/* Each module registers only what this VM can offer. */
 	static int (*const inits[])(struct vm *) = {
 		hcall__init, rtas__init, papr_cpu__init, papr_mmu__init,
-		papr_power__init, papr_sysparm__init, papr_pvm__init, xics__init,
+		papr_power__init, papr_sysparm__init, papr_pvm__init, papr_mem__init,
+		papr_rng__init, xics__init,
 		events__init, drc__init_rtas, papr_hvpipe__init, papr_tpm__init,
 	};
 	unsigned int i;

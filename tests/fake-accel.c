@@ -4,6 +4,7 @@
 
 #include "fake-accel.h"
 #include "pvm/accel.h"
+#include "pvm/papr.h"
 #include "pvm/irq.h"
 #include "pvm/vm.h"
 #include "pvm/xics.h"
@@ -103,4 +104,32 @@ int accel__add_vcpu(struct vm *vm, unsigned int id)
 void accel__kick(struct vcpu *v __unused)
 {
 	fake_accel.kicks++;
+}
+
+int accel__enable_hcall(struct vm *vm __unused, u64 nr)
+{
+	if (fake_accel.nr_enabled_hcalls < ARRAY_SIZE(fake_accel.enabled_hcalls))
+		fake_accel.enabled_hcalls[fake_accel.nr_enabled_hcalls++] = nr;
+	return fake_accel.enable_hcall_ok ? 0 : -EINVAL;
+}
+
+/* The fake handles nothing in-kernel but XICS, as KVM with an in-kernel XICS. */
+bool accel__hcall_in_kernel(struct vm *vm __unused, u64 nr)
+{
+	switch (nr) {
+	case H_EOI: case H_CPPR: case H_IPI: case H_IPOLL: case H_XIRR: case H_XIRR_X:
+		return fake_accel.xics;
+	case H_REGISTER_VPA: case H_CEDE: case H_CONFER: case H_PROD:
+		return true;
+	}
+	return false;
+}
+
+int accel__set_sprg0(struct vcpu *v __unused, u64 val)
+{
+	fake_accel.sprg0_calls++;
+	if (fake_accel.sprg0_fail)
+		return fake_accel.sprg0_fail;
+	fake_accel.sprg0 = val;
+	return 0;
 }

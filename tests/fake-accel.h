@@ -23,6 +23,12 @@ struct fake_accel {
 	int last_level;
 	unsigned int irq_lines;
 	u64 irq_state[1024];	/* indexed by irq - IRQ_BASE */
+	u64 sprg0;		/* last accel__set_sprg0() */
+	unsigned int sprg0_calls;
+	int sprg0_fail;		/* -errno to return from set_sprg0 */
+	bool enable_hcall_ok;	/* accel__enable_hcall() succeeds */
+	u64 enabled_hcalls[8];	/* what pvm asked to enable, in order */
+	unsigned int nr_enabled_hcalls;
 };
 
 extern struct fake_accel fake_accel;

@@ -39,6 +39,8 @@ struct kvm_state {
 	/* ILE/AIL/LD wanted on every vCPU; generation tells a vCPU to reload. */
 	u64 lpcr_bits;
 	unsigned int lpcr_gen;
+	/* PAPR hcalls (nr / 4) pvm asked KVM to handle in-kernel. */
+	u8 enabled_hcalls[MAX_HCALL_OPCODE / 4 + 1];
 };
 
 struct kvm_vcpu_state {
@@ -213,7 +215,7 @@ int kvm__init(struct vm *vm)
 		}
 	}
 	/* H_SET_MODE in-kernel handles CIABR/DAWR; LE and AIL still come to us. */
-	if (enable_vm_cap(ks, KVM_CAP_PPC_ENABLE_HCALL, H_SET_MODE, 1))
+	if (accel__enable_hcall(vm, H_SET_MODE))
 		pr_info("KVM cannot handle H_SET_MODE in-kernel");
 	ks->ail3 = check_ext(ks->vm_fd, KVM_CAP_PPC_AIL_MODE_3) > 0;
 	ks->cpu_char_ok = !ioctl(ks->vm_fd, KVM_PPC_GET_CPU_CHAR, &ks->cpu_char);
@@ -404,6 +406,53 @@ int accel__add_vcpu(struct vm *vm, unsigned int id)
 	if (!ret)
 		ret = kvm__start_vcpu_thread(v);
 	return ret;
+}
+
+int accel__enable_hcall(struct vm *vm, u64 nr)
+{
+	struct kvm_state *ks = KS(vm);
+	int r;
+
+	if (nr > MAX_HCALL_OPCODE || (nr & 3))
+		return -EINVAL;
+	r = enable_vm_cap(ks, KVM_CAP_PPC_ENABLE_HCALL, nr, 1);
+	if (!r)
+		ks->enabled_hcalls[nr / 4] = 1;
+	return r;
+}
+
+/*
+ * KVM-HV's default_hcall_list (arch/powerpc/kvm/book3s_hv.c), less the HPT
+ * and TCE calls a radix guest without PCI never reaches, plus what pvm
+ * enabled. The XICS calls need the in-kernel XICS.
+ */
+bool accel__hcall_in_kernel(struct vm *vm, u64 nr)
+{
+	struct kvm_state *ks = KS(vm);
+
+	switch (nr) {
+	case H_CEDE: case H_PROD: case H_CONFER: case H_REGISTER_VPA:
+	case H_SET_DABR: case H_SET_XDABR:
+		return true;
+	case H_EOI: case H_CPPR: case H_IPI: case H_IPOLL: case H_XIRR: case H_XIRR_X:
+		return ks->xics_fd >= 0;
+	}
+	return nr <= MAX_HCALL_OPCODE && !(nr & 3) && ks->enabled_hcalls[nr / 4];
+}
+
+/*
+ * The vCPU sits in an hcall exit: KVM_SET_REGS changes SPRG0 and rewrites
+ * the other registers as they are; the hcall's r3..r12 still come from
+ * kvm_run at the next KVM_RUN.
+ */
+int accel__set_sprg0(struct vcpu *v, u64 val)
+{
+	struct kvm_regs regs;
+
+	if (ioctl(VS(v)->fd, KVM_GET_REGS, &regs))
+		return -errno;
+	regs.sprg0 = val;
+	return ioctl(VS(v)->fd, KVM_SET_REGS, &regs) ? -errno : 0;
 }
 
 void accel__kick(struct vcpu *v)

@@ -35,5 +35,14 @@ int accel__memslot(struct vm *vm, u32 slot, u64 gpa, u64 size, void *hva);
 int accel__add_vcpu(struct vm *vm, unsigned int id);
 /* Make a vCPU leave KVM_RUN soon (stop-self, VM shutdown). */
 void accel__kick(struct vcpu *v);
+/*
+ * Ask the accelerator to answer hcall nr itself (KVM_CAP_PPC_ENABLE_HCALL);
+ * 0 when it will. pvm keeps its own handler as the fallback either way.
+ */
+int accel__enable_hcall(struct vm *vm, u64 nr);
+/* Whether hcall nr is answered inside the accelerator (never reaches pvm). */
+bool accel__hcall_in_kernel(struct vm *vm, u64 nr);
+/* Set SPRG0 of the calling vCPU (from its own thread, inside an hcall exit). */
+int accel__set_sprg0(struct vcpu *v, u64 val);
 
 #endif

@@ -19,8 +19,42 @@
 #define H_P5 -58
 #define H_UNSUPPORTED_FLAG -256
 
+/* H_PAGE_INIT flags (asm/hvcall.h); the CMO page-state ones are accepted and ignored. */
+#define H_ICACHE_INVALIDATE (1ULL << (63 - 40))
+#define H_ICACHE_SYNCHRONIZE (1ULL << (63 - 41))
+#define H_ZERO_PAGE (1ULL << (63 - 48))
+#define H_COPY_PAGE (1ULL << (63 - 49))
+#define H_PAGE_STATE_CHANGE (1ULL << (63 - 28))
+#define H_PAGE_UNUSED ((1ULL << (63 - 29)) | (1ULL << (63 - 30)))
+#define H_PAGE_SET_UNUSED (H_PAGE_STATE_CHANGE | H_PAGE_UNUSED)
+#define H_PAGE_SET_LOANED (H_PAGE_SET_UNUSED | (1ULL << (63 - 31)))
+
+#define H_SET_SPRG0 0x24
+#define H_SET_DABR 0x28
+#define H_PAGE_INIT 0x2c
+#define H_SET_ASR 0x30
+#define H_LOGICAL_CI_LOAD 0x3c
+#define H_LOGICAL_CI_STORE 0x40
+#define H_LOGICAL_CACHE_LOAD 0x44
+#define H_LOGICAL_CACHE_STORE 0x48
+#define H_LOGICAL_ICBI 0x4c
+#define H_LOGICAL_DCBF 0x50
 #define H_GET_TERM_CHAR 0x54
 #define H_PUT_TERM_CHAR 0x58
+#define H_EOI 0x64
+#define H_CPPR 0x68
+#define H_IPI 0x6c
+#define H_IPOLL 0x70
+#define H_XIRR 0x74
+#define H_REGISTER_VPA 0xdc
+#define H_CEDE 0xe0
+#define H_CONFER 0xe4
+#define H_PROD 0xe8
+#define H_GET_PPP 0xec
+#define H_VIO_SIGNAL 0x104
+#define H_SET_XDABR 0x134
+#define H_XIRR_X 0x2fc
+#define H_RANDOM 0x300
 #define H_GET_CPU_CHARACTERISTICS 0x1c8
 #define H_SET_MODE 0x31c
 #define H_REGISTER_PROC_TBL 0x37c
