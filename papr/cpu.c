@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* vCPU services: start-cpu, stop-self, query-cpu-stopped-state, H_SET_MODE,
- * H_SET_SPRG0, H_GET_CPU_CHARACTERISTICS. */
+ * H_SET_SPRG0, H_SIGNAL_SYS_RESET, H_GET_CPU_CHARACTERISTICS. */
 #include <errno.h>
 
 #include "pvm/accel.h"
@@ -98,6 +98,47 @@ static s64 h_set_sprg0(struct hcall_ctx *c)
 	return H_SUCCESS;
 }
 
+/* H_SIGNAL_SYS_RESET targets: a server number, or one of these. */
+#define SYS_RESET_ALL -1
+#define SYS_RESET_ALL_BUT_SELF -2
+
+static void signal_reset(struct hcall_ctx *c, struct vcpu *v)
+{
+	/* The caller takes its own at its next entry; others are kicked out. */
+	if (vcpu__queue_reset(v) && v != c->vcpu)
+		accel__kick(v);
+}
+
+/*
+ * Linux's NMI IPI (crash, sysrq, hard-lockup backtraces) on pseries. Stopped
+ * vCPUs are skipped: they run no OS code to interrupt.
+ */
+static s64 h_signal_sys_reset(struct hcall_ctx *c)
+{
+	s64 target = (s64)c->args[0];
+	struct vm *vm = c->vm;
+	unsigned int i;
+
+	if (target >= 0) {
+		struct vcpu *v = target <= UINT32_MAX ? vm__find_vcpu(vm, target) : NULL;
+
+		if (!v)
+			return H_PARAMETER;
+		signal_reset(c, v);
+		return H_SUCCESS;
+	}
+	if (target != SYS_RESET_ALL && target != SYS_RESET_ALL_BUT_SELF)
+		return H_PARAMETER;
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *v = vm->vcpus[i];
+
+		if (target == SYS_RESET_ALL_BUT_SELF && v == c->vcpu)
+			continue;
+		signal_reset(c, v);
+	}
+	return H_SUCCESS;
+}
+
 static s64 h_get_cpu_characteristics(struct hcall_ctx *c)
 {
 	u64 character, behaviour;
@@ -122,6 +163,8 @@ int papr_cpu__init(struct vm *vm)
 		ret = hcall__register(vm, H_SET_MODE, h_set_mode);
 	if (!ret)
 		ret = hcall__register(vm, H_SET_SPRG0, h_set_sprg0);
+	if (!ret)
+		ret = hcall__register(vm, H_SIGNAL_SYS_RESET, h_signal_sys_reset);
 	if (!ret)
 		ret = hcall__register(vm, H_GET_CPU_CHARACTERISTICS, h_get_cpu_characteristics);
 	return ret;

@@ -127,6 +127,8 @@ static const struct hypertas_set {
 	u64 hcalls[8];
 } hypertas_sets[] = {
 	{ "hcall-term", { H_GET_TERM_CHAR, H_PUT_TERM_CHAR } },
+	/* KVM's own (default-enabled); H_HARDWARE where the host has no DAWR. */
+	{ "hcall-dabr", { H_SET_DABR } },
 	{ "hcall-interrupt", { H_EOI, H_CPPR, H_IPI, H_IPOLL, H_XIRR } },
 	{ "hcall-vio", { H_VIO_SIGNAL } },
 	{ "hcall-splpar", { H_REGISTER_VPA, H_CEDE, H_CONFER, H_PROD } },

@@ -120,6 +120,7 @@ bool accel__hcall_in_kernel(struct vm *vm __unused, u64 nr)
 	case H_EOI: case H_CPPR: case H_IPI: case H_IPOLL: case H_XIRR: case H_XIRR_X:
 		return fake_accel.xics;
 	case H_REGISTER_VPA: case H_CEDE: case H_CONFER: case H_PROD:
+	case H_SET_DABR: case H_SET_XDABR:
 		return true;
 	}
 	return false;

@@ -170,7 +170,7 @@ TEST(advertised_equals_registered)
 TEST(hypertas_contents)
 {
 	static const char *const want[] = {
-		"hcall-term", "hcall-interrupt", "hcall-vio", "hcall-splpar",
+		"hcall-term", "hcall-dabr", "hcall-interrupt", "hcall-vio", "hcall-splpar",
 		"hcall-set-mode", "hcall-sprg0", "hcall-copy", "hcall-debug",
 	};
 	const struct testvm_opts xics = { .xics = true }, none = { .xics = false };
@@ -396,6 +396,85 @@ TEST_F(calls, vio_signal)
 	EXPECT_EQ(1U, vty__input(self->t.vm.vty, (const u8 *)"b", 1));
 	EXPECT_EQ(1U, fake_accel.irq_lines);
 	EXPECT_EQ(irq, fake_accel.last_irq);
+}
+
+FIXTURE(sreset) {
+	struct testvm t;
+	u64 a[HCALL_NR_ARGS];
+};
+
+FIXTURE_SETUP(sreset)
+{
+	const struct testvm_opts o = { .xics = true, .nr_cpus = 2, .threads = 2 };
+	unsigned int i;
+
+	ASSERT_EQ(0, testvm__setup(&self->t, &o));
+	/* Servers 0, 1, 2 running; 3 stopped. */
+	for (i = 0; i < 3; i++)
+		self->t.vm.vcpus[i]->state = VCPU_RUNNING;
+}
+
+FIXTURE_TEARDOWN(sreset)
+{
+	testvm__teardown(&self->t);
+}
+
+static unsigned int pending(struct vm *vm)
+{
+	unsigned int i, mask = 0;
+
+	for (i = 0; i < vm->nr_vcpus; i++)
+		if (vcpu__take_reset(vm->vcpus[i]))
+			mask |= 1U << vm->vcpus[i]->id;
+	return mask;
+}
+
+TEST_F(sreset, targets)
+{
+	struct vm *vm = &self->t.vm;
+
+	/* Unicast to another vCPU kicks it; to itself, no kick. */
+	EXPECT_EQ(H_SUCCESS, HC(H_SIGNAL_SYS_RESET, 2));
+	EXPECT_EQ(1U, fake_accel.kicks);
+	EXPECT_EQ(1U << 2, pending(vm));
+	EXPECT_EQ(H_SUCCESS, HC(H_SIGNAL_SYS_RESET, 0));
+	EXPECT_EQ(1U, fake_accel.kicks);
+	EXPECT_EQ(1U << 0, pending(vm));
+	/* Taken once only. */
+	EXPECT_EQ(0U, pending(vm));
+	/* All: every running vCPU; the stopped one (3) is left alone. */
+	EXPECT_EQ(H_SUCCESS, HC(H_SIGNAL_SYS_RESET, (u64)-1));
+	EXPECT_EQ(0x7U, pending(vm));
+	EXPECT_EQ(H_SUCCESS, HC(H_SIGNAL_SYS_RESET, (u64)-2));
+	EXPECT_EQ(0x6U, pending(vm));
+	/* A stopped target is accepted and gets nothing. */
+	EXPECT_EQ(H_SUCCESS, HC(H_SIGNAL_SYS_RESET, 3));
+	EXPECT_EQ(0U, pending(vm));
+	EXPECT_EQ(UNTOUCHED, self->a[1]);
+}
+
+TEST_F(sreset, bad_targets)
+{
+	static const u64 bad[] = { 4, 255, 0x100000000ULL, 0x100000002ULL, (u64)-3, 1ULL << 63 };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		EXPECT_EQ(H_PARAMETER, HC(H_SIGNAL_SYS_RESET, bad[i])) {
+			TH_LOG("target 0x%llx", (unsigned long long)bad[i]);
+		}
+	}
+	EXPECT_EQ(0U, pending(&self->t.vm));
+	EXPECT_EQ(0U, fake_accel.kicks);
+}
+
+TEST_F(sreset, stop_self_drops_a_pending_reset)
+{
+	struct vcpu *v = self->t.vm.vcpus[1];
+
+	EXPECT_TRUE(vcpu__queue_reset(v));
+	vcpu__stop_self(v);
+	EXPECT_FALSE(vcpu__take_reset(v));
+	EXPECT_FALSE(vcpu__queue_reset(v));
 }
 
 TEST_HARNESS_MAIN

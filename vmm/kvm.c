@@ -540,6 +540,37 @@ static int set_start_regs(struct vcpu *v, u64 pc, u64 r3)
 	return 0;
 }
 
+/*
+ * A system-reset interrupt (H_SIGNAL_SYS_RESET), delivered as the hardware
+ * does for a guest without FWNMI (pvm does not offer ibm,nmi-register):
+ * SRR0 = where the vCPU was, SRR1 = its MSR less the interrupt-cause bits,
+ * then real mode at 0x100 with SF, ME kept and LE from LPCR[ILE]. An hcall
+ * completion still pending lands in r3..r12 first, as if the interrupt came
+ * right after the sc.
+ */
+#define MSR_LE 1ULL
+#define SRR1_CAUSE_BITS 0x783f0000ULL
+#define SRESET_VECTOR 0x100
+
+static int deliver_sreset(struct vcpu *v)
+{
+	struct kvm_regs regs;
+	bool ile;
+
+	if (ioctl(VS(v)->fd, KVM_GET_REGS, &regs))
+		return -errno;
+	pthread_mutex_lock(&v->vm->lock);
+	ile = KS(v->vm)->lpcr_bits & LPCR_ILE;
+	pthread_mutex_unlock(&v->vm->lock);
+	pr_debug("vcpu %u: system reset at pc 0x%llx msr 0x%llx", v->id,
+		 (unsigned long long)regs.pc, (unsigned long long)regs.msr);
+	regs.srr0 = regs.pc;
+	regs.srr1 = regs.msr & ~SRR1_CAUSE_BITS;
+	regs.msr = MSR_SF | (regs.msr & MSR_ME) | (ile ? MSR_LE : 0);
+	regs.pc = SRESET_VECTOR;
+	return ioctl(VS(v)->fd, KVM_SET_REGS, &regs) ? -errno : 0;
+}
+
 static void dump_regs(struct vcpu *v)
 {
 	struct kvm_regs regs;
@@ -618,6 +649,11 @@ static void *vcpu_thread(void *arg)
 		if (vm->paused && !vm__wait_unpaused(vm))
 			break;
 		if (apply_lpcr(v)) {
+			vm__request_exit(vm, VM_EXIT_FAULT);
+			break;
+		}
+		if (vcpu__take_reset(v) && deliver_sreset(v)) {
+			pr_err("vcpu %u: cannot deliver a system reset", v->id);
 			vm__request_exit(vm, VM_EXIT_FAULT);
 			break;
 		}

@@ -58,7 +58,28 @@ void vcpu__stop_self(struct vcpu *v)
 {
 	pthread_mutex_lock(&v->vm->lock);
 	v->state = VCPU_STOPPED;
+	/* A stopped processor runs no OS code to interrupt. */
+	__atomic_store_n(&v->reset_pending, false, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&v->vm->lock);
+}
+
+bool vcpu__queue_reset(struct vcpu *v)
+{
+	bool queued;
+
+	pthread_mutex_lock(&v->vm->lock);
+	queued = v->state == VCPU_RUNNING;
+	if (queued)
+		__atomic_store_n(&v->reset_pending, true, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&v->vm->lock);
+	return queued;
+}
+
+/* Lock-free: the vCPU loop asks on every entry into the guest. */
+bool vcpu__take_reset(struct vcpu *v)
+{
+	return __atomic_load_n(&v->reset_pending, __ATOMIC_RELAXED) &&
+	       __atomic_exchange_n(&v->reset_pending, false, __ATOMIC_ACQ_REL);
 }
 
 /* Called by the vCPU's own thread while stopped; false when the VM exits. */

@@ -28,7 +28,8 @@ v2note() {
 	[ -n "$e" ] && printf ' # v2-host: %s' "$(echo "$e" | tr -d '\r')"
 }
 
-# run NAME WANT_STATUS PVM_ARGS...: one payload run.
+# run NAME WANT_STATUS PVM_ARGS...: one payload run. With IN set, its text
+# (printf format) is piped into pvm's stdin instead of /dev/null.
 run() {
 	name=$1 want=$2
 	shift 2
@@ -36,8 +37,14 @@ run() {
 	out=$W/$(echo "$name" | tr ' :/' '___').out
 	echo "# \$ pvm run -k $elf -m 256M $*"
 	t0=$(uptime_s)
-	timeout "$GUEST_TIMEOUT" "$PVM" run -k "$elf" -m 256M "$@" </dev/null >"$out" 2>&1
-	rc=$?
+	if [ -n "${IN:-}" ]; then
+		# pvm queues the text for the guest; EOF after it changes nothing.
+		printf "$IN" | timeout "$GUEST_TIMEOUT" "$PVM" run -k "$elf" -m 256M "$@" >"$out" 2>&1
+		rc=$?
+	else
+		timeout "$GUEST_TIMEOUT" "$PVM" run -k "$elf" -m 256M "$@" </dev/null >"$out" 2>&1
+		rc=$?
+	fi
 	t=$(minus "$(uptime_s)" "$t0")
 	note=$(v2note "$out")
 	while IFS= read -r l; do
@@ -92,6 +99,11 @@ T0=$(uptime_s)
 echo "# LPAR: $(uname -r), $(grep -c ^processor /proc/cpuinfo) CPUs, host $LAB_HOST"
 run hello 0
 run hcalls 0
+run papr 0
+IN=ping
+run vty0 0
+IN=
+check "vty0: the marker written through unit address 0 is on pvm's console" grep -q 'VTY0-MARKER-7a3' "$out"
 run rtas 0 --loglevel info
 check "rtas: display-character text reaches pvm's log as 'panel: P'" grep -q 'panel: P' "$out"
 run garbage 0
@@ -101,6 +113,8 @@ run "smp:c2t2" 0 -c 2 --threads 2
 run "ipi:c2" 0 -c 2
 run "ipi:c4" 0 -c 4
 run "ipi:c2t2" 0 -c 2 --threads 2
+run "sreset:c3" 0 -c 3
+run "sreset:c4t2" 0 -c 4 --threads 2
 run poweroff 0 --loglevel info
 check "poweroff: pvm logged the power-off" grep -q 'guest powered off' "$out"
 run reboot 2 --loglevel info

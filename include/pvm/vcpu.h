@@ -20,6 +20,8 @@ struct vcpu {
 	bool start_pending;	/* start-cpu asked; the thread applies it */
 	u64 start_pc;
 	u64 start_r3;
+	/* H_SIGNAL_SYS_RESET queued; the vCPU's thread delivers it (atomic). */
+	bool reset_pending;
 	pthread_t thread;
 	pthread_cond_t cond;	/* signalled on start and on VM stop */
 	void *accel;		/* accelerator-private state */
@@ -33,5 +35,9 @@ void vcpu__free(struct vcpu *v);
 int vcpu__start(struct vcpu *v, u64 pc, u64 r3);
 void vcpu__stop_self(struct vcpu *v);
 bool vcpu__wait_start(struct vcpu *v, u64 *pc, u64 *r3);
+/* Queue a system-reset interrupt; false (nothing queued) if v is stopped. */
+bool vcpu__queue_reset(struct vcpu *v);
+/* Called by the vCPU's own thread before entering the guest. */
+bool vcpu__take_reset(struct vcpu *v);
 
 #endif

@@ -36,12 +36,29 @@ typedef _Bool bool;
 #define H_P5 -58
 #define H_UNSUPPORTED_FLAG -256
 
+/* H_PAGE_INIT flags */
+#define H_ICACHE_INVALIDATE (1UL << (63 - 40))
+#define H_ICACHE_SYNCHRONIZE (1UL << (63 - 41))
+#define H_ZERO_PAGE (1UL << (63 - 48))
+#define H_COPY_PAGE (1UL << (63 - 49))
+
 #define H_REGISTER_VPA 0xdc
 #define H_CEDE 0xe0
 #define H_CONFER 0xe4
 #define H_GET_TERM_CHAR 0x54
 #define H_PUT_TERM_CHAR 0x58
+#define H_SET_SPRG0 0x24
 #define H_SET_DABR 0x28
+#define H_PAGE_INIT 0x2c
+#define H_LOGICAL_CI_LOAD 0x3c
+#define H_LOGICAL_CI_STORE 0x40
+#define H_LOGICAL_CACHE_LOAD 0x44
+#define H_LOGICAL_CACHE_STORE 0x48
+#define H_LOGICAL_ICBI 0x4c
+#define H_LOGICAL_DCBF 0x50
+#define H_PROD 0xe8
+#define H_VIO_SIGNAL 0x104
+#define H_RANDOM 0x300
 #define H_EOI 0x64
 #define H_CPPR 0x68
 #define H_IPI 0x6c
@@ -99,6 +116,14 @@ static inline u64 mftb(void)
 	return v;
 }
 
+static inline u64 mfsprg0(void)
+{
+	u64 v;
+
+	__asm__ __volatile__("mfspr %0,272" : "=r"(v));
+	return v;
+}
+
 static inline u64 mfpir(void)
 {
 	u64 v;
@@ -130,6 +155,11 @@ int strncmp(const char *a, const char *b, size_t n);
 
 /* console (H_PUT_TERM_CHAR on the /vdevice/vty reg) */
 extern u64 vterm;
+/*
+ * A payload that defines console_unit0 = true talks to the console through
+ * unit address 0 only (the "default console" of early debug code).
+ */
+extern const bool console_unit0 __attribute__((weak));
 void putchar(int c);
 void puts(const char *s);
 void console_flush(void);
