@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Power, time and termination RTAS calls. */
+/* Power, power domains, time and termination RTAS calls. */
 #include <errno.h>
 #include <string.h>
 #include <time.h>
@@ -127,6 +127,25 @@ static void rtas_event_scan(struct rtas_call *c)
 	c->rets[0] = RTAS_OUT_NO_ERRORS_FOUND;
 }
 
+/*
+ * Every DRC pvm publishes sits in the one live-insertion power domain (-1,
+ * ibm,drc-power-domains), which is always fully on: level 100, as QEMU.
+ */
+#define POWER_DOMAIN_LIVE 0xffffffffU
+#define POWER_LEVEL_FULL 100
+
+/* set-power-level (domain, level) and get-power-level (domain) answer alike. */
+static void rtas_power_level(struct rtas_call *c)
+{
+	if (c->args[0] != POWER_DOMAIN_LIVE) {
+		c->rets[0] = (u32)RTAS_OUT_NOT_SUPPORTED;
+		return;
+	}
+	/* Whatever level is asked for, the domain stays on and says so. */
+	c->rets[0] = RTAS_OUT_SUCCESS;
+	c->rets[1] = POWER_LEVEL_FULL;
+}
+
 int papr_power__init(struct vm *vm)
 {
 	static const struct rtas_handler calls[] = {
@@ -137,6 +156,8 @@ int papr_power__init(struct vm *vm)
 		{ RTAS_GET_TIME_OF_DAY, rtas_get_time_of_day },
 		{ RTAS_SET_TIME_OF_DAY, rtas_set_time_of_day },
 		{ RTAS_EVENT_SCAN, rtas_event_scan },
+		{ RTAS_SET_POWER_LEVEL, rtas_power_level },
+		{ RTAS_GET_POWER_LEVEL, rtas_power_level },
 	};
 
 	return rtas__register_all(vm, calls, ARRAY_SIZE(calls));

@@ -45,6 +45,8 @@ static const struct rtas_def rtas_defs[RTAS_NR_TOKENS] = {
 	DEF(RTAS_IBM_NMI_INTERLOCK, "ibm,nmi-interlock", 0, 0, 1),
 	DEF(RTAS_IBM_SEND_HVPIPE_MSG, "ibm,send-hvpipe-msg", 2, 2, 1),
 	DEF(RTAS_IBM_RECEIVE_HVPIPE_MSG, "ibm,receive-hvpipe-msg", 2, 2, 3),
+	DEF(RTAS_SET_POWER_LEVEL, "set-power-level", 2, 2, 2),
+	DEF(RTAS_GET_POWER_LEVEL, "get-power-level", 1, 1, 2),
 };
 
 struct rtas_table {

@@ -121,6 +121,28 @@ TEST_F(rtas, set_time_of_day_bad_fields)
 	EXPECT_EQ(RTAS_OUT_PARAM_ERROR, call(&self->t, RTAS_SET_TIME_OF_DAY, 6, bad[0], 1, NULL));
 }
 
+/* One live-insertion power domain (-1), always at level 100, as QEMU. */
+TEST_F(rtas, power_levels)
+{
+	u32 r[2];
+
+	r[1] = 7;
+	EXPECT_EQ(0, call(&self->t, RTAS_GET_POWER_LEVEL, 1, (u32[]){ 0xffffffff }, 2, r));
+	EXPECT_EQ(100U, r[1]);
+	r[1] = 7;
+	EXPECT_EQ(0, call(&self->t, RTAS_SET_POWER_LEVEL, 2, (u32[]){ 0xffffffff, 0 }, 2, r));
+	EXPECT_EQ(100U, r[1]);
+	EXPECT_EQ(RTAS_OUT_NOT_SUPPORTED,
+		  call(&self->t, RTAS_GET_POWER_LEVEL, 1, (u32[]){ 0 }, 2, r));
+	EXPECT_EQ(RTAS_OUT_NOT_SUPPORTED,
+		  call(&self->t, RTAS_SET_POWER_LEVEL, 2, (u32[]){ 1, 100 }, 2, r));
+	/* The fixed shapes: one return word is not enough. */
+	EXPECT_EQ(RTAS_OUT_PARAM_ERROR,
+		  call(&self->t, RTAS_GET_POWER_LEVEL, 1, (u32[]){ 0xffffffff }, 1, r));
+	EXPECT_EQ(RTAS_OUT_PARAM_ERROR,
+		  call(&self->t, RTAS_SET_POWER_LEVEL, 1, (u32[]){ 0xffffffff }, 2, r));
+}
+
 TEST_F(rtas, unknown_tokens)
 {
 	static const u32 tokens[] = {

@@ -18,6 +18,7 @@ static const struct {
 	{ "ibm,set-xive", 0x200b }, { "ibm,get-xive", 0x200c },
 	{ "ibm,int-off", 0x200d }, { "ibm,int-on", 0x200e },
 	{ "event-scan", 0x2010 }, { "ibm,os-term", 0x2011 },
+	{ "set-power-level", 0x2019 }, { "get-power-level", 0x201a },
 };
 
 static u8 buf[4096] __attribute__((aligned(16)));
@@ -98,11 +99,18 @@ static void sysparm(void)
 
 static void misc(void)
 {
-	static const u32 unknown[] = { 0x2000, 0x200f, 0x2015, 0x2019, 0x1234, 0xffffffff, 0 };
+	static const u32 unknown[] = { 0x2000, 0x200f, 0x2015, 0x201b, 0x1234, 0xffffffff, 0 };
 	u32 r[8];
 	unsigned int i;
 	int rc;
 
+	rc = rtas_call(0x201a, 1, 2, r, 0xffffffff);
+	ok(rc == 0 && r[0] == 100, "get-power-level live-insertion domain -> 0, level 100 (rc %d level %u)",
+	   rc, r[0]);
+	rc = rtas_call(0x2019, 2, 2, r, 0xffffffff, 0);
+	ok(rc == 0 && r[0] == 100, "set-power-level -1 to 0 -> 0, stays at 100 (rc %d level %u)",
+	   rc, r[0]);
+	check(rtas_call(0x201a, 1, 2, r, 5), RTAS_PARAM_ERROR, "get-power-level domain 5 -> -3");
 	check(rtas_call(TOK_DISPLAY_CHARACTER, 1, 1, NULL, 'P'), 0, "display-character 'P'");
 	check(rtas_call(TOK_DISPLAY_CHARACTER, 1, 1, NULL, '\n'), 0, "display-character newline");
 	check(rtas_call(0x2010, 4, 1, NULL, 0xffffffff, 0, (u32)(u64)buf, 1024), 1,
