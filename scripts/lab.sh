@@ -144,37 +144,10 @@ mkcpio() {
 		cpio --null -o -H newc -R 0:0 --quiet)
 }
 
-unpack_ko() {
-	case $1 in
-	*.xz) xz -dc "$1" ;;
-	*.zst) zstd -qdc "$1" ;;
-	*.gz) gzip -dc "$1" ;;
-	*) cat "$1" ;;
-	esac
-}
-
 # --- kernel modules: LAB_MODULES plus what their modinfo "depends=" names ---
-declare -A modfile=() modseen=()
-modorder=()
-while IFS= read -r f; do
-	b=${f##*/}
-	b=${b%%.ko*}
-	modfile[${b//-/_}]=$f
-done < <(find "$moddir" -name '*.ko*' -type f)
-add_module() {
-	local n=${1//-/_} f d
-	[ -z "${modseen[$n]:-}" ] || return 0
-	modseen[$n]=1
-	f=${modfile[$n]:-}
-	[ -n "$f" ] || die 126 "kernel module $1 not found under $moddir"
-	for d in $(unpack_ko "$f" | tr '\0' '\n' | sed -n 's/^depends=//p' | head -n1 | tr ',' ' '); do
-		add_module "$d"
-	done
-	modorder+=("$n")
-}
-for m in ${LAB_MODULES:-kvm-hv}; do
-	add_module "$m"
-done
+. "$root/scripts/lib-modules.sh"
+# shellcheck disable=SC2086
+modules_resolve "$moddir" ${LAB_MODULES:-kvm-hv} || die 126 "LAB_MODULES: see above"
 
 # --- base initramfs: busybox, init, modules, guest kernel (cached) ---
 base_key=$({
@@ -212,8 +185,12 @@ fi
 
 # --- guest initramfs segment: /guest/initrd.cpio.gz (cached) ---
 guest_key=$({
-	echo lab-guest-1
-	sha256sum "$busybox" "$root/scripts/mk-guest-initrd.sh" | cut -d' ' -f1
+	echo lab-guest-2
+	sha256sum "$busybox" "$root/scripts/mk-guest-initrd.sh" "$root/scripts/lib-modules.sh" |
+		cut -d' ' -f1
+	# The guest's modules: which ones, from which kernel.
+	echo "${GUEST_MODULES-pseries-rng}"
+	cat "$CACHE/stamp-kernel" 2>/dev/null || true
 	(cd "$root/guest-tests/linux" && find . -print0 | LC_ALL=C sort -z |
 		xargs -0 stat -c '%n %a %F %s' && find . -type f -print0 |
 		LC_ALL=C sort -z | xargs -0 sha256sum)

@@ -5,8 +5,10 @@
 #
 #   scripts/mk-guest-initrd.sh OUT.cpio.gz
 #
-# Env: PVM_CACHE (default /var/cache/pvm) holds the busybox from scripts/deps.sh;
-#      BUSYBOX overrides the busybox binary.
+# Env: PVM_CACHE (default /var/cache/pvm) holds the busybox and the Debian kernel's
+#      modules from scripts/deps.sh; BUSYBOX overrides the busybox binary;
+#      GUEST_MODULES (default "pseries-rng") names the kernel modules /init loads
+#      first (with their dependencies, from $PVM_CACHE/kernel/modules).
 set -euo pipefail
 
 die() { printf 'mk-guest-initrd: %s\n' "$*" >&2; exit 1; }
@@ -15,7 +17,10 @@ die() { printf 'mk-guest-initrd: %s\n' "$*" >&2; exit 1; }
 out=$1
 root=$(cd "$(dirname "$0")/.." && pwd)
 src=$root/guest-tests/linux
-busybox=${BUSYBOX:-${PVM_CACHE:-/var/cache/pvm}/busybox}
+cache=${PVM_CACHE:-/var/cache/pvm}
+busybox=${BUSYBOX:-$cache/busybox}
+moddir=$cache/kernel/modules
+guest_modules=${GUEST_MODULES-pseries-rng}
 
 [ -f "$busybox" ] || die "no busybox at $busybox (run scripts/deps.sh)"
 [ -f "$src/init" ] || die "no $src/init"
@@ -34,6 +39,19 @@ if [ -d "$root/build/guest" ]; then
 	cp -R --preserve=mode "$root/build/guest/." "$stage/"
 fi
 chmod 755 "$stage/init"
+# Drivers the guest kernel has as modules (the same kernel runs as L1 and L2):
+# /lib/modules/guest/NAME.ko, loaded by /init in load-order's order.
+if [ -n "$guest_modules" ]; then
+	[ -d "$moddir" ] || die "no kernel modules at $moddir (run scripts/deps.sh)"
+	. "$root/scripts/lib-modules.sh"
+	# shellcheck disable=SC2086
+	modules_resolve "$moddir" $guest_modules || die "GUEST_MODULES: see above"
+	mkdir -p "$stage/lib/modules/guest"
+	for n in "${modorder[@]}"; do
+		unpack_ko "${modfile[$n]}" >"$stage/lib/modules/guest/$n.ko"
+		echo "$n" >>"$stage/lib/modules/guest/load-order"
+	done
+fi
 printf 'root:x:0:0:root:/root:/bin/sh\n' >"$stage/etc/passwd"
 printf 'root:x:0:\n' >"$stage/etc/group"
 

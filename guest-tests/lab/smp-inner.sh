@@ -67,6 +67,20 @@ for t in $TESTS; do
 	fi
 done
 if [ "$rc" = 0 ]; then ok "smp: pvm exits 0 after power-off"; else not_ok "smp: pvm exits 0 after power-off (got $rc)"; fi
+# A panic on one CPU stops the others with an NMI IPI, which a pseries
+# guest sends with H_SIGNAL_SYS_RESET (all but self): pvm delivers a system
+# reset to every other running vCPU, then the panicking CPU calls ibm,os-term.
+pout=/tmp/smp-panic.out
+timeout 600 "$PVM" run -k /guest/vmlinux -i /guest/initrd.cpio.gz -m 512M -c 2 \
+	--loglevel debug -p "console=hvc0 quiet pvmtest=panic" </dev/null >$pout 2>&1
+prc=$?
+sed 's/^/# | /' $pout | grep -v 'pvm: debug: vcpu [0-9]*: MMIO' | tail -n 40
+if [ "$prc" = 1 ]; then ok "smp-panic: pvm exits 1 (guest panic)"; else not_ok "smp-panic: pvm exits 1 (got $prc)"; fi
+if grep -q 'pvm: debug: vcpu [0-9]*: system reset at' $pout; then
+	ok "smp-panic: the panicking guest stopped its other CPU with H_SIGNAL_SYS_RESET"
+else
+	not_ok "smp-panic: no system reset delivered (H_SIGNAL_SYS_RESET not used by the guest's smp_send_stop)"
+fi
 echo "# guest -c $SMP_CPUS --threads $SMP_THREADS, $SMP_CYCLES offline/online rounds per CPU"
 echo "# smp guest run took $(awk -v a="$t1" -v b="$t0" 'BEGIN { printf "%.1f", a - b }') s"
 echo "$passed passed, $failed failed, $skipped skipped"
