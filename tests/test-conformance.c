@@ -16,7 +16,7 @@
 
 #include "kselftest_harness.h"
 
-#define UNTOUCHED 0x5555aaaa5555aaaaULL
+#define UNTOUCHED TESTVM_UNTOUCHED
 #define PG 0x1000ULL
 
 /*
@@ -223,18 +223,6 @@ FIXTURE_TEARDOWN(calls)
 	testvm__teardown(&self->t);
 }
 
-static s64 hc(struct testvm *t, u64 *a, u64 nr, const u64 *in, unsigned int n)
-{
-	unsigned int i;
-
-	for (i = 0; i < HCALL_NR_ARGS; i++)
-		a[i] = i < n ? in[i] : UNTOUCHED;
-	return hcall__dispatch(&t->vm, t->vm.vcpus[0], nr, a);
-}
-
-#define HC(nr, ...)                                                  \
-	hc(&self->t, self->a, (nr), (const u64[]){ __VA_ARGS__ },    \
-	   sizeof((const u64[]){ __VA_ARGS__ }) / sizeof(u64))
 
 TEST_F(calls, set_sprg0)
 {

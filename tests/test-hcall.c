@@ -8,7 +8,7 @@
 #include "kselftest_harness.h"
 
 #define PT_GPA 0x100000ULL	/* a 64 KiB aligned process table */
-#define UNTOUCHED 0x5555aaaa5555aaaaULL
+#define UNTOUCHED TESTVM_UNTOUCHED
 
 FIXTURE(hcall) {
 	struct testvm t;
@@ -29,20 +29,6 @@ FIXTURE_TEARDOWN(hcall)
 {
 	testvm__teardown(&self->t);
 }
-
-/* Issue hcall nr from vCPU 0 with r4.. = in[0..n-1], the rest UNTOUCHED. */
-static s64 hc(struct testvm *t, u64 *a, u64 nr, const u64 *in, unsigned int n)
-{
-	unsigned int i;
-
-	for (i = 0; i < HCALL_NR_ARGS; i++)
-		a[i] = i < n ? in[i] : UNTOUCHED;
-	return hcall__dispatch(&t->vm, t->vm.vcpus[0], nr, a);
-}
-
-#define HC(nr, ...)                                                  \
-	hc(&self->t, self->a, (nr), (const u64[]){ __VA_ARGS__ },    \
-	   sizeof((const u64[]){ __VA_ARGS__ }) / sizeof(u64))
 
 /* Pack up to 8 characters the way the guest does: first one in the MSB. */
 static u64 pack(const char *s, size_t n)

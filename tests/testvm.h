@@ -144,6 +144,27 @@ fail:
 	return ret;
 }
 
+/* What hcall tests preload into argument registers a call should not touch. */
+#define TESTVM_UNTOUCHED 0x5555aaaa5555aaaaULL
+
+/*
+ * Issue hcall nr from vCPU 0 with r4.. = in[0..n-1] and the rest
+ * TESTVM_UNTOUCHED; a[] holds the registers afterwards.
+ */
+static inline s64 testvm__hcall(struct testvm *t, u64 *a, u64 nr, const u64 *in, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < HCALL_NR_ARGS; i++)
+		a[i] = i < n ? in[i] : TESTVM_UNTOUCHED;
+	return hcall__dispatch(&t->vm, t->vm.vcpus[0], nr, a);
+}
+
+/* HC(nr, args...) inside a fixture with members t and a[HCALL_NR_ARGS]. */
+#define HC(nr, ...)                                                            \
+	testvm__hcall(&self->t, self->a, (nr), (const u64[]){ __VA_ARGS__ },   \
+		      sizeof((const u64[]){ __VA_ARGS__ }) / sizeof(u64))
+
 /* Whatever the guest wrote to the console so far (non-blocking). */
 static inline size_t testvm__console(struct testvm *t, void *buf, size_t size)
 {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KVM-HV on POWER: the accelerator behind include/pvm/accel.h. Only this file
- * issues KVM ioctls. Facts: ../shared/spec/boot-devicetree-kvm-drc.md §3, §8.
+ * KVM-HV on POWER: the accelerator behind include/pvm/accel.h, VM side (host
+ * facts, guest RAM, XICS, hcall enabling); vmm/kvm-vcpu.c has the vCPUs. Only
+ * these two files issue KVM ioctls. Facts: ../shared/spec/boot-devicetree-kvm-drc.md §3, §8.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,59 +20,16 @@
 #include "pvm/hcall.h"
 #include "pvm/irq.h"
 #include "pvm/kvm.h"
+#include "kvm-priv.h"
 #include "pvm/log.h"
 #include "pvm/rtas.h"
 #include "pvm/vm.h"
-
-#define MSR_SF (1ULL << 63)
-#define MSR_ME (1ULL << 12)
-#define LPCR_USER_MASK (LPCR_ILE | LPCR_AIL | LPCR_LD)
-#define KICK_SIGNAL SIGUSR1
-
-struct kvm_state {
-	int sys_fd;
-	int vm_fd;
-	int xics_fd;
-	int run_size;
-	bool ail3;
-	bool cpu_char_ok;
-	struct kvm_ppc_cpu_char cpu_char;
-	/* ILE/AIL/LD wanted on every vCPU; generation tells a vCPU to reload. */
-	u64 lpcr_bits;
-	unsigned int lpcr_gen;
-	/* PAPR hcalls (nr / 4) pvm asked KVM to handle in-kernel. */
-	u8 enabled_hcalls[MAX_HCALL_OPCODE / 4 + 1];
-};
-
-struct kvm_vcpu_state {
-	int fd;
-	struct kvm_run *run;
-	unsigned int lpcr_gen;
-	bool thread_started;
-};
-
-static struct kvm_state *KS(struct vm *vm)
-{
-	return vm->accel;
-}
-
-static struct kvm_vcpu_state *VS(struct vcpu *v)
-{
-	return v->accel;
-}
 
 static int check_ext(int fd, long cap)
 {
 	int r = ioctl(fd, KVM_CHECK_EXTENSION, cap);
 
 	return r < 0 ? 0 : r;
-}
-
-static int one_reg(int fd, unsigned long req, u64 id, void *val)
-{
-	struct kvm_one_reg r = { .id = id, .addr = (u64)(unsigned long)val };
-
-	return ioctl(fd, req, &r) ? -errno : 0;
 }
 
 /* ---- host facts ---- */
@@ -261,30 +219,6 @@ bool accel__has_cap(struct vm *vm, enum accel_cap cap)
 	return false;
 }
 
-static int apply_lpcr(struct vcpu *v)
-{
-	struct kvm_state *ks = KS(v->vm);
-	struct kvm_vcpu_state *vs = VS(v);
-	u64 lpcr;
-	int r;
-
-	pthread_mutex_lock(&v->vm->lock);
-	if (vs->lpcr_gen == ks->lpcr_gen) {
-		pthread_mutex_unlock(&v->vm->lock);
-		return 0;
-	}
-	vs->lpcr_gen = ks->lpcr_gen;
-	r = one_reg(vs->fd, KVM_GET_ONE_REG, KVM_REG_PPC_LPCR_64, &lpcr);
-	if (!r) {
-		lpcr = (lpcr & ~LPCR_USER_MASK) | ks->lpcr_bits;
-		r = one_reg(vs->fd, KVM_SET_ONE_REG, KVM_REG_PPC_LPCR_64, &lpcr);
-	}
-	pthread_mutex_unlock(&v->vm->lock);
-	if (r)
-		pr_err("vcpu %u: setting LPCR failed: %s", v->id, strerror(-r));
-	return r;
-}
-
 /*
  * Called from a vCPU thread (H_SET_MODE). The caller's LPCR changes now;
  * every other vCPU picks the change up before it next enters the guest
@@ -306,7 +240,7 @@ int accel__set_lpcr(struct vm *vm, u64 mask, u64 bits)
 		struct vcpu *v = vm->vcpus[i];
 
 		if (pthread_equal(v->thread, pthread_self())) {
-			if (apply_lpcr(v))
+			if (kvm__apply_lpcr(v))
 				return -EIO;
 		} else if (v->state == VCPU_RUNNING) {
 			accel__kick(v);
@@ -395,19 +329,6 @@ int accel__memslot(struct vm *vm, u32 slot, u64 gpa, u64 size, void *hva)
 	return ioctl(KS(vm)->vm_fd, KVM_SET_USER_MEMORY_REGION, &mr) ? -errno : 0;
 }
 
-int accel__add_vcpu(struct vm *vm, unsigned int id)
-{
-	struct vcpu *v = vcpu__new(vm, id);
-	int ret;
-
-	if (!v)
-		return -ENOSPC;
-	ret = kvm__create_vcpu(vm, v);
-	if (!ret)
-		ret = kvm__start_vcpu_thread(v);
-	return ret;
-}
-
 int accel__enable_hcall(struct vm *vm, u64 nr)
 {
 	struct kvm_state *ks = KS(vm);
@@ -440,256 +361,3 @@ bool accel__hcall_in_kernel(struct vm *vm, u64 nr)
 	return nr <= MAX_HCALL_OPCODE && !(nr & 3) && ks->enabled_hcalls[nr / 4];
 }
 
-/*
- * The vCPU sits in an hcall exit: KVM_SET_REGS changes SPRG0 and rewrites
- * the other registers as they are; the hcall's r3..r12 still come from
- * kvm_run at the next KVM_RUN.
- */
-int accel__set_sprg0(struct vcpu *v, u64 val)
-{
-	struct kvm_regs regs;
-
-	if (ioctl(VS(v)->fd, KVM_GET_REGS, &regs))
-		return -errno;
-	regs.sprg0 = val;
-	return ioctl(VS(v)->fd, KVM_SET_REGS, &regs) ? -errno : 0;
-}
-
-void accel__kick(struct vcpu *v)
-{
-	struct kvm_vcpu_state *vs = VS(v);
-
-	if (!vs || !vs->run)
-		return;
-	/* immediate_exit covers the window before the thread enters KVM_RUN. */
-	vs->run->immediate_exit = 1;
-	if (vs->thread_started && !pthread_equal(v->thread, pthread_self()))
-		pthread_kill(v->thread, KICK_SIGNAL);
-}
-
-/* ---- vCPUs ---- */
-
-int kvm__create_vcpu(struct vm *vm, struct vcpu *v)
-{
-	struct kvm_state *ks = KS(vm);
-	struct kvm_vcpu_state *vs = calloc(1, sizeof(*vs));
-	struct kvm_enable_cap papr = { .cap = KVM_CAP_PPC_PAPR };
-	u32 compat = vm->logical_pvr;
-
-	if (!vs)
-		return -ENOMEM;
-	v->accel = vs;
-	vs->fd = ioctl(ks->vm_fd, KVM_CREATE_VCPU, v->id);
-	if (vs->fd < 0) {
-		pr_err("KVM_CREATE_VCPU %u: %s", v->id, strerror(errno));
-		return -errno;
-	}
-	vs->run = mmap(NULL, ks->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vs->fd, 0);
-	if (vs->run == MAP_FAILED) {
-		vs->run = NULL;
-		return -errno;
-	}
-	/* Without PAPR mode KVM_RUN fails with EINVAL. */
-	if (ioctl(vs->fd, KVM_ENABLE_CAP, &papr)) {
-		pr_err("vcpu %u: KVM_CAP_PPC_PAPR: %s", v->id, strerror(errno));
-		return -errno;
-	}
-	if (ks->xics_fd >= 0) {
-		struct kvm_enable_cap xc = {
-			.cap = KVM_CAP_IRQ_XICS,
-			.args = { (u64)ks->xics_fd, v->id },
-		};
-
-		if (ioctl(vs->fd, KVM_ENABLE_CAP, &xc)) {
-			pr_err("vcpu %u: connecting to XICS: %s", v->id, strerror(errno));
-			return -errno;
-		}
-	}
-	if (compat && one_reg(vs->fd, KVM_SET_ONE_REG, KVM_REG_PPC_ARCH_COMPAT, &compat)) {
-		pr_warn("vcpu %u: ARCH_COMPAT 0x%x refused; running at host level",
-			v->id, compat);
-		vm->logical_pvr = 0;
-	}
-	/* A new vcore gets the VM's LPCR, which never has ILE/AIL: copy ours. */
-	vs->lpcr_gen = ks->lpcr_gen - 1;
-	return apply_lpcr(v);
-}
-
-static int set_start_regs(struct vcpu *v, u64 pc, u64 r3)
-{
-	struct kvm_vcpu_state *vs = VS(v);
-	struct kvm_regs regs;
-
-	if (ioctl(vs->fd, KVM_GET_REGS, &regs))
-		return -errno;
-	memset(regs.gpr, 0, sizeof(regs.gpr));
-	regs.pc = pc;
-	regs.msr = MSR_SF | MSR_ME;
-	regs.gpr[3] = r3;
-	if (ioctl(vs->fd, KVM_SET_REGS, &regs))
-		return -errno;
-	/*
-	 * A vCPU that stopped itself inside an hcall (stop-self) still has that
-	 * hcall's completion pending: KVM writes papr_hcall.ret/args into r3..r12
-	 * at the next KVM_RUN, after our SET_REGS. Make it write what we want.
-	 */
-	if (vs->run->exit_reason == KVM_EXIT_PAPR_HCALL) {
-		vs->run->papr_hcall.ret = r3;
-		memset(vs->run->papr_hcall.args, 0, sizeof(vs->run->papr_hcall.args));
-	}
-	return 0;
-}
-
-/*
- * A system-reset interrupt (H_SIGNAL_SYS_RESET), delivered as the hardware
- * does for a guest without FWNMI (pvm does not offer ibm,nmi-register):
- * SRR0 = where the vCPU was, SRR1 = its MSR less the interrupt-cause bits,
- * then real mode at 0x100 with SF, ME kept and LE from LPCR[ILE]. An hcall
- * completion still pending lands in r3..r12 first, as if the interrupt came
- * right after the sc.
- */
-#define MSR_LE 1ULL
-#define SRR1_CAUSE_BITS 0x783f0000ULL
-#define SRESET_VECTOR 0x100
-
-static int deliver_sreset(struct vcpu *v)
-{
-	struct kvm_regs regs;
-	bool ile;
-
-	if (ioctl(VS(v)->fd, KVM_GET_REGS, &regs))
-		return -errno;
-	pthread_mutex_lock(&v->vm->lock);
-	ile = KS(v->vm)->lpcr_bits & LPCR_ILE;
-	pthread_mutex_unlock(&v->vm->lock);
-	pr_debug("vcpu %u: system reset at pc 0x%llx msr 0x%llx", v->id,
-		 (unsigned long long)regs.pc, (unsigned long long)regs.msr);
-	regs.srr0 = regs.pc;
-	regs.srr1 = regs.msr & ~SRR1_CAUSE_BITS;
-	regs.msr = MSR_SF | (regs.msr & MSR_ME) | (ile ? MSR_LE : 0);
-	regs.pc = SRESET_VECTOR;
-	return ioctl(VS(v)->fd, KVM_SET_REGS, &regs) ? -errno : 0;
-}
-
-static void dump_regs(struct vcpu *v)
-{
-	struct kvm_regs regs;
-
-	if (ioctl(VS(v)->fd, KVM_GET_REGS, &regs))
-		return;
-	pr_err("vcpu %u: pc=0x%llx msr=0x%llx lr=0x%llx r1=0x%llx r3=0x%llx",
-	       v->id, (unsigned long long)regs.pc, (unsigned long long)regs.msr,
-	       (unsigned long long)regs.lr, (unsigned long long)regs.gpr[1],
-	       (unsigned long long)regs.gpr[3]);
-}
-
-static bool handle_exit(struct vcpu *v)
-{
-	struct kvm_run *run = VS(v)->run;
-	struct vm *vm = v->vm;
-
-	v->stat_exits++;
-	switch (run->exit_reason) {
-	case KVM_EXIT_PAPR_HCALL:
-		v->stat_hcalls++;
-		run->papr_hcall.ret = hcall__dispatch(vm, v, run->papr_hcall.nr,
-						      run->papr_hcall.args);
-		return true;
-	case KVM_EXIT_MMIO:
-		/* No MMIO devices yet: reads see all-ones, writes vanish. */
-		if (!run->mmio.is_write)
-			memset(run->mmio.data, 0xff, sizeof(run->mmio.data));
-		pr_debug("vcpu %u: MMIO %s at 0x%llx len %u", v->id,
-			 run->mmio.is_write ? "write" : "read",
-			 (unsigned long long)run->mmio.phys_addr, run->mmio.len);
-		return true;
-	case KVM_EXIT_INTR:
-		return true;
-	case KVM_EXIT_INTERNAL_ERROR:
-		pr_err("vcpu %u: KVM internal error (suberror %u)", v->id,
-		       run->internal.suberror);
-		break;
-	case KVM_EXIT_FAIL_ENTRY:
-		pr_err("vcpu %u: KVM failed to enter the guest (reason 0x%llx)", v->id,
-		       (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
-		break;
-	default:
-		pr_err("vcpu %u: unexpected KVM exit %u", v->id, run->exit_reason);
-		break;
-	}
-	dump_regs(v);
-	return false;
-}
-
-static void *vcpu_thread(void *arg)
-{
-	struct vcpu *v = arg;
-	struct kvm_vcpu_state *vs = VS(v);
-	struct vm *vm = v->vm;
-	sigset_t set;
-	u64 pc, r3;
-	char name[16];
-
-	snprintf(name, sizeof(name), "vcpu%u", v->id);
-	pthread_setname_np(pthread_self(), name);
-	sigemptyset(&set);
-	sigaddset(&set, KICK_SIGNAL);
-	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
-
-	while (!vm__exiting(vm)) {
-		if (v->state == VCPU_STOPPED) {
-			if (!vcpu__wait_start(v, &pc, &r3))
-				break;
-			if (set_start_regs(v, pc, r3)) {
-				pr_err("vcpu %u: cannot set start registers", v->id);
-				vm__request_exit(vm, VM_EXIT_FAULT);
-				break;
-			}
-		}
-		if (vm->paused && !vm__wait_unpaused(vm))
-			break;
-		if (apply_lpcr(v)) {
-			vm__request_exit(vm, VM_EXIT_FAULT);
-			break;
-		}
-		if (vcpu__take_reset(v) && deliver_sreset(v)) {
-			pr_err("vcpu %u: cannot deliver a system reset", v->id);
-			vm__request_exit(vm, VM_EXIT_FAULT);
-			break;
-		}
-		if (ioctl(vs->fd, KVM_RUN, 0) < 0) {
-			if (errno == EINTR || errno == EAGAIN) {
-				vs->run->immediate_exit = 0;
-				continue;
-			}
-			pr_err("vcpu %u: KVM_RUN failed: %s", v->id, strerror(errno));
-			dump_regs(v);
-			vm__request_exit(vm, VM_EXIT_FAULT);
-			break;
-		}
-		if (!handle_exit(v)) {
-			vm__request_exit(vm, VM_EXIT_FAULT);
-			break;
-		}
-	}
-	return NULL;
-}
-
-int kvm__start_vcpu_thread(struct vcpu *v)
-{
-	int r = pthread_create(&v->thread, NULL, vcpu_thread, v);
-
-	if (r)
-		return -r;
-	VS(v)->thread_started = true;
-	return 0;
-}
-
-void kvm__join(struct vm *vm)
-{
-	unsigned int i;
-
-	for (i = 0; i < vm->nr_vcpus; i++)
-		if (VS(vm->vcpus[i])->thread_started)
-			pthread_join(vm->vcpus[i]->thread, NULL);
-}

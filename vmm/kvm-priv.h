@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PVM_VMM_KVM_PRIV_H
+#define PVM_VMM_KVM_PRIV_H
+
+/* State shared by vmm/kvm.c (the VM) and vmm/kvm-vcpu.c (the vCPUs) only. */
+#include <errno.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+
+#include <linux/kvm.h>
+
+#include "pvm/papr.h"
+#include "pvm/vm.h"
+
+#define MSR_SF (1ULL << 63)
+#define MSR_ME (1ULL << 12)
+#define LPCR_USER_MASK (LPCR_ILE | LPCR_AIL | LPCR_LD)
+#define KICK_SIGNAL SIGUSR1
+
+struct kvm_state {
+	int sys_fd;
+	int vm_fd;
+	int xics_fd;
+	int run_size;
+	bool ail3;
+	bool cpu_char_ok;
+	struct kvm_ppc_cpu_char cpu_char;
+	/* ILE/AIL/LD wanted on every vCPU; generation tells a vCPU to reload. */
+	u64 lpcr_bits;
+	unsigned int lpcr_gen;
+	/* PAPR hcalls (nr / 4) pvm asked KVM to handle in-kernel. */
+	u8 enabled_hcalls[MAX_HCALL_OPCODE / 4 + 1];
+};
+
+struct kvm_vcpu_state {
+	int fd;
+	struct kvm_run *run;
+	unsigned int lpcr_gen;
+	bool thread_started;
+};
+
+static inline struct kvm_state *KS(struct vm *vm)
+{
+	return vm->accel;
+}
+
+static inline struct kvm_vcpu_state *VS(struct vcpu *v)
+{
+	return v->accel;
+}
+
+static inline int one_reg(int fd, unsigned long req, u64 id, void *val)
+{
+	struct kvm_one_reg r = { .id = id, .addr = (u64)(unsigned long)val };
+
+	return ioctl(fd, req, &r) ? -errno : 0;
+}
+
+/* Bring v's LPCR up to the VM's ILE/AIL/LD bits (from v's own thread). */
+int kvm__apply_lpcr(struct vcpu *v);
+
+#endif
