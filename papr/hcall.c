@@ -16,6 +16,7 @@
 #include "pvm/log.h"
 #include "pvm/rtas.h"
 #include "pvm/vm.h"
+#include "pvm/watchdog.h"
 #include "pvm/xics.h"
 
 #define NR_PAPR (MAX_HCALL_OPCODE / 4 + 1)
@@ -136,6 +137,7 @@ static const struct hypertas_set {
 	{ "hcall-set-mode", { H_SET_MODE } },
 	{ "hcall-sprg0", { H_SET_SPRG0 } },
 	{ "hcall-copy", { H_PAGE_INIT } },
+	{ "hcall-watchdog", { H_WATCHDOG } },
 	{ "hcall-debug", { H_LOGICAL_CI_LOAD, H_LOGICAL_CI_STORE, H_LOGICAL_CACHE_LOAD,
 			   H_LOGICAL_CACHE_STORE, H_LOGICAL_ICBI, H_LOGICAL_DCBF } },
 };
@@ -175,7 +177,7 @@ int papr__init(struct vm *vm)
 	static int (*const inits[])(struct vm *) = {
 		hcall__init, rtas__init, papr_cpu__init, papr_mmu__init,
 		papr_power__init, papr_sysparm__init, papr_pvm__init, papr_mem__init,
-		papr_rng__init, xics__init,
+		papr_rng__init, papr_watchdog__init, xics__init,
 		events__init, drc__init_rtas, papr_hvpipe__init, papr_tpm__init,
 	};
 	unsigned int i;

@@ -171,7 +171,7 @@ TEST(hypertas_contents)
 {
 	static const char *const want[] = {
 		"hcall-term", "hcall-dabr", "hcall-interrupt", "hcall-vio", "hcall-splpar",
-		"hcall-set-mode", "hcall-sprg0", "hcall-copy", "hcall-debug",
+		"hcall-set-mode", "hcall-sprg0", "hcall-copy", "hcall-watchdog", "hcall-debug",
 	};
 	const struct testvm_opts xics = { .xics = true }, none = { .xics = false };
 	struct testvm t;

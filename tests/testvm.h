@@ -23,6 +23,7 @@
 #include "pvm/rtas.h"
 #include "pvm/vm.h"
 #include "pvm/vty.h"
+#include "pvm/watchdog.h"
 
 #define TESTVM_RAM (64 * SZ_1M)
 /* Where testvm__rtas() puts its struct rtas_args by default. */
@@ -60,6 +61,7 @@ static inline void testvm__teardown(struct testvm *t)
 {
 	vty__exit(&t->vm);
 	tpm__exit(&t->vm);
+	watchdog__exit(&t->vm);
 	hvpipe__exit(&t->vm);
 	events__exit(&t->vm);
 	rtas__exit(&t->vm);

@@ -22,6 +22,7 @@
 #include "pvm/term.h"
 #include "pvm/tpm.h"
 #include "pvm/vm.h"
+#include "pvm/watchdog.h"
 #include "pvm/vty.h"
 
 #define MAX_IMAGE (1ULL << 30)
@@ -343,7 +344,7 @@ int cmd_run(int argc, char **argv)
 		(unsigned long long)vm.fdt_addr, (unsigned long long)vm.rtas_base);
 
 	/* Before any vCPU runs: a second VM with the same name fails here. */
-	if (hvpipe__attach(&vm) || control__init(&vm))
+	if (hvpipe__attach(&vm) || watchdog__attach(&vm) || control__init(&vm))
 		return PVM_EXIT_USAGE;
 	sig_fd = setup_signals();
 	/* The boot CPU starts like QEMU's pseries: r3 = FDT, r4 = r5 = 0. */
@@ -364,5 +365,6 @@ int cmd_run(int argc, char **argv)
 	kvm__join(&vm);
 	/* The guest is gone: so is its TPM session (a reboot starts a new pvm). */
 	tpm__exit(&vm);
+	watchdog__exit(&vm);
 	return exit_status(&vm);
 }

@@ -16,7 +16,7 @@ rtas-token:power-off rtas-token:system-reboot rtas-token:get-time-of-day
 rtas-token:set-time-of-day rtas-token:event-scan rtas-token:ibm,os-term
 rtas-token:ibm,get-system-parameter rtas-token:ibm,set-system-parameter
 rtas-token:query-cpu-stopped-state rtas-token:start-cpu rtas-token:stop-self
-rtas-token:display-character arch-vec-5 date-sane hvpipe-off root-compatible hwrng"
+rtas-token:display-character arch-vec-5 date-sane hvpipe-off root-compatible hwrng watchdog-device"
 
 n=0 passed=0 failed=0
 ok() {

@@ -8,6 +8,7 @@
 #define H_BUSY 1
 #define H_CLOSED 2
 #define H_NOT_AVAILABLE 3
+#define H_NOOP 63
 #define H_HARDWARE -1
 #define H_FUNCTION -2
 #define H_PRIVILEGE -3
@@ -59,6 +60,7 @@
 #define H_SET_MODE 0x31c
 #define H_REGISTER_PROC_TBL 0x37c
 #define H_SIGNAL_SYS_RESET 0x380
+#define H_WATCHDOG 0x45c
 #define MAX_HCALL_OPCODE 0x494
 
 #define H_RTAS 0xf000

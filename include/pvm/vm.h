@@ -30,7 +30,8 @@ enum vm_exit {
 	VM_EXIT_REBOOT = 2,
 	VM_EXIT_FAULT = 3,	/* a vCPU could not continue (KVM error) */
 	VM_EXIT_SIGNAL = 4,	/* the user stopped pvm (signal, Ctrl-a x, stop --force) */
-	VM_EXIT_GUEST = 5,	/* H_PVM_EXIT: the guest chose the status */
+	VM_EXIT_WATCHDOG = 5,	/* a guest watchdog (H_WATCHDOG) expired: hard power-off */
+	VM_EXIT_GUEST = 6,	/* H_PVM_EXIT: the guest chose the status (not itself one) */
 };
 
 /* pvm's own errors: distinct statuses so scripts can tell them apart. */
@@ -69,6 +70,7 @@ struct events;
 struct drc_table;
 struct hvpipe;
 struct tpm_proxy;
+struct watchdogs;
 
 struct vm {
 	struct vm_config cfg;
@@ -84,6 +86,7 @@ struct vm {
 	struct drc_table *drcs;
 	struct hvpipe *hvpipe;
 	struct tpm_proxy *tpm;
+	struct watchdogs *wdt;
 
 	/* Boot layout, filled by vm__load(). */
 	u64 entry;
