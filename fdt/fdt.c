@@ -17,6 +17,7 @@
 #include "pvm/fdt.h"
 #include "pvm/hcall.h"
 #include "pvm/log.h"
+#include "pvm/nvram.h"
 #include "pvm/rtas.h"
 #include "pvm/vm.h"
 #include "pvm/vty.h"
@@ -30,6 +31,7 @@
 
 /* NUL-separated list, most specific first. */
 #define ROOT_COMPATIBLE "pvm,pseries\0qemu,pseries"
+#define NVRAM_COMPATIBLE "pvm,nvram\0qemu,spapr-nvram"
 
 /* POWER9/10 L1: 32 KiB, 8-way, 128-byte lines (cacheinfo; Linux warns without). */
 #define CACHE_LINE 128
@@ -248,6 +250,17 @@ static int fdt_vdevice(struct vm *vm, void *fdt)
 		TRY(fdt_property(fdt, "interrupts", intr, sizeof(intr)));
 	}
 	TRY(fdt_end_node(fdt));
+	if (nvram__size(vm)) {
+		/* Linux finds its NVRAM by device_type; #bytes is its size. */
+		snprintf(name, sizeof(name), "nvram@%x", NVRAM_REG);
+		TRY(fdt_begin_node(fdt, name));
+		TRY(fdt_property_string(fdt, "name", "nvram"));
+		TRY(fdt_property_string(fdt, "device_type", "nvram"));
+		TRY(fdt_property(fdt, "compatible", NVRAM_COMPATIBLE, sizeof(NVRAM_COMPATIBLE)));
+		TRY(fdt_property_u32(fdt, "reg", NVRAM_REG));
+		TRY(fdt_property_u32(fdt, "#bytes", nvram__size(vm)));
+		TRY(fdt_end_node(fdt));
+	}
 	return fdt_end_node(fdt);
 }
 

@@ -16,6 +16,7 @@
 #include "pvm/log.h"
 #include "pvm/rtas.h"
 #include "pvm/vm.h"
+#include "pvm/nvram.h"
 #include "pvm/watchdog.h"
 #include "pvm/xics.h"
 
@@ -177,7 +178,7 @@ int papr__init(struct vm *vm)
 	static int (*const inits[])(struct vm *) = {
 		hcall__init, rtas__init, papr_cpu__init, papr_mmu__init,
 		papr_power__init, papr_sysparm__init, papr_pvm__init, papr_mem__init,
-		papr_rng__init, papr_watchdog__init, xics__init,
+		papr_rng__init, papr_watchdog__init, papr_nvram__init, xics__init,
 		events__init, drc__init_rtas, papr_hvpipe__init, papr_tpm__init,
 	};
 	unsigned int i;

@@ -47,6 +47,8 @@ static const struct rtas_def rtas_defs[RTAS_NR_TOKENS] = {
 	DEF(RTAS_IBM_RECEIVE_HVPIPE_MSG, "ibm,receive-hvpipe-msg", 2, 2, 3),
 	DEF(RTAS_SET_POWER_LEVEL, "set-power-level", 2, 2, 2),
 	DEF(RTAS_GET_POWER_LEVEL, "get-power-level", 1, 1, 2),
+	DEF(RTAS_NVRAM_FETCH, "nvram-fetch", 3, 3, 2),
+	DEF(RTAS_NVRAM_STORE, "nvram-store", 3, 3, 2),
 };
 
 struct rtas_table {

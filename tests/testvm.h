@@ -23,6 +23,7 @@
 #include "pvm/rtas.h"
 #include "pvm/vm.h"
 #include "pvm/vty.h"
+#include "pvm/nvram.h"
 #include "pvm/watchdog.h"
 
 #define TESTVM_RAM (64 * SZ_1M)
@@ -48,6 +49,8 @@ struct testvm_opts {
 	const u32 *hvpipe_ids;
 	unsigned int nr_hvpipe;
 	const char *tpm_path;	/* vm_config.tpm_path: registers H_TPM_COMM */
+	const char *nvram_path;	/* vm_config.nvram_path / nvram_fd: NVRAM image file */
+	int nvram_fd;
 };
 
 struct testvm {
@@ -62,6 +65,7 @@ static inline void testvm__teardown(struct testvm *t)
 	vty__exit(&t->vm);
 	tpm__exit(&t->vm);
 	watchdog__exit(&t->vm);
+	nvram__exit(&t->vm);
 	hvpipe__exit(&t->vm);
 	events__exit(&t->vm);
 	rtas__exit(&t->vm);
@@ -94,6 +98,8 @@ static inline int testvm__setup(struct testvm *t, const struct testvm_opts *o)
 
 	cfg.nr_hvpipe = o->nr_hvpipe;
 	cfg.tpm_path = o->tpm_path;
+	cfg.nvram_path = o->nvram_path;
+	cfg.nvram_fd = o->nvram_fd;
 	if (o->hvpipe_ids)
 		memcpy(cfg.hvpipe_ids, o->hvpipe_ids,
 		       sizeof(u32) * MIN(o->nr_hvpipe, (unsigned int)HVPIPE_MAX_SOURCES));

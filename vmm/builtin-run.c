@@ -19,6 +19,7 @@
 #include "pvm/kvm.h"
 #include "pvm/loader.h"
 #include "pvm/log.h"
+#include "pvm/nvram.h"
 #include "pvm/term.h"
 #include "pvm/tpm.h"
 #include "pvm/vm.h"
@@ -42,6 +43,8 @@ static const char run_usage[] =
 	"      --hvpipe-source ID  offer HVPIPE with an HMC-like source ID (0x0200xxxx),\n"
 	"                       reached with pvm hvpipe; repeatable, up to 16\n"
 	"      --tpm PATH       forward H_TPM_COMM to this host TPM (e.g. /dev/tpmrm0)\n"
+	"      --nvram FILE     keep the guest's NVRAM in FILE (created blank, 64 KiB,\n"
+	"                       if missing); default: a blank NVRAM in memory\n"
 	"      --loglevel L     error, warning, info or debug (default warning)\n"
 	"  -h, --help           this text\n"
 	"\n"
@@ -99,6 +102,7 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 		{ "loglevel", required_argument, NULL, 'L' },
 		{ "hvpipe-source", required_argument, NULL, 'H' },
 		{ "tpm", required_argument, NULL, 'T' },
+		{ "nvram", required_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -178,6 +182,9 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 				return PVM_EXIT_NOINPUT;
 			}
 			cfg->tpm_path = optarg;
+			break;
+		case 'N':
+			cfg->nvram_path = optarg;
 			break;
 		case 'L':
 			log_level = log__parse_level(optarg);
@@ -305,6 +312,15 @@ int cmd_run(int argc, char **argv)
 		if (ret)
 			return ret;
 	}
+	if (cfg.nvram_path) {
+		const char *why = NULL;
+
+		cfg.nvram_fd = nvram__open_file(cfg.nvram_path, &why);
+		if (cfg.nvram_fd < 0) {
+			pr_err("--nvram %s: %s", cfg.nvram_path, why);
+			return cfg.nvram_fd == -EINVAL ? PVM_EXIT_BADIMAGE : PVM_EXIT_NOINPUT;
+		}
+	}
 
 	if (vm__init(&vm, &cfg) || event__init(&vm))
 		return PVM_EXIT_INTERNAL;
@@ -366,5 +382,7 @@ int cmd_run(int argc, char **argv)
 	/* The guest is gone: so is its TPM session (a reboot starts a new pvm). */
 	tpm__exit(&vm);
 	watchdog__exit(&vm);
+	/* Stores went straight to the file; this makes them durable. */
+	nvram__exit(&vm);
 	return exit_status(&vm);
 }

@@ -16,7 +16,7 @@ rtas-token:power-off rtas-token:system-reboot rtas-token:get-time-of-day
 rtas-token:set-time-of-day rtas-token:event-scan rtas-token:ibm,os-term
 rtas-token:ibm,get-system-parameter rtas-token:ibm,set-system-parameter
 rtas-token:query-cpu-stopped-state rtas-token:start-cpu rtas-token:stop-self
-rtas-token:display-character arch-vec-5 date-sane hvpipe-off root-compatible hwrng watchdog-device"
+rtas-token:display-character arch-vec-5 date-sane hvpipe-off root-compatible hwrng watchdog-device nvram"
 
 n=0 passed=0 failed=0
 ok() {
@@ -42,16 +42,18 @@ echo "# LPAR uptime at test start: $(uptime_s) s; $(uname -r); $(grep -c ^proces
 if [ -c /dev/kvm ]; then ok "/dev/kvm exists in the LPAR"; else not_ok "/dev/kvm exists in the LPAR"; fi
 if command -v "$PVM" >/dev/null; then ok "pvm is installed"; else not_ok "pvm is installed ($PVM not in PATH)"; fi
 
-# run_guest NAME CMDLINE: boot the guest, console lines shown as "# | ...".
+# run_guest NAME CMDLINE [PVM-ARGS...]: boot the guest, console lines shown as "# | ...".
 # Sets $rc, $out (console file), $t_init (s from pvm start to GUEST-INIT on
 # the LPAR clock, empty if never seen).
 run_guest() {
 	out=$W/$1.out
+	cmdline=$2
+	shift 2
 	rm -f $W/rc $W/t_init "$out"
-	echo "# \$ pvm run -k $KERNEL -i $INITRD -m 512M -p \"$2\""
+	echo "# \$ pvm run -k $KERNEL -i $INITRD -m 512M $* -p \"$cmdline\""
 	t0=$(uptime_s)
 	{
-		timeout "$GUEST_TIMEOUT" "$PVM" run -k $KERNEL -i $INITRD -m 512M -p "$2" 2>&1 </dev/null
+		timeout "$GUEST_TIMEOUT" "$PVM" run -k $KERNEL -i $INITRD -m 512M "$@" -p "$cmdline" 2>&1 </dev/null
 		echo $? >$W/rc
 	} | while IFS= read -r l; do
 		l=${l%"$cr"}
@@ -91,6 +93,32 @@ while read -r t; do not_ok "smoke: $t"; done <$W/extra_fail
 if grep -q '^GUEST-TESTS-DONE' "$out"; then ok "smoke: guest printed GUEST-TESTS-DONE"; else not_ok "smoke: guest printed GUEST-TESTS-DONE"; fi
 if [ "$rc" = 0 ]; then ok "smoke: pvm exits 0 after guest power-off"; else not_ok "smoke: pvm exits 0 after guest power-off (got $rc)"; fi
 
+# (a2) NVRAM kept in a file across two runs (pvm run --nvram FILE)
+nv=$W/nvram.img
+rm -f $nv
+mark=pvm-nvram-$$-$(cut -d' ' -f1 /proc/uptime | tr -d .)
+# guest_check NAME: the guest's GUEST-TEST NAME line in $out passed.
+guest_check() {
+	if grep -q "^GUEST-TEST $1 PASS" "$out"; then
+		ok "$2: $1"
+	else
+		why=$(grep "^GUEST-TEST $1 FAIL" "$out" | head -n1 | sed "s/^GUEST-TEST $1 FAIL *//")
+		not_ok "$2: $1 (${why:-no result line})"
+	fi
+}
+run_guest nvram1 "console=hvc0 quiet pvmtest=nvram pvmtest.nvram=write pvmtest.mark=$mark" --nvram $nv
+for t in nvram-found nvram-no-error nvram-rtas-log nvram-write; do guest_check $t nvram-run1; done
+[ "$rc" = 0 ] && ok "nvram-run1: pvm exits 0" || not_ok "nvram-run1: pvm exits 0 (got $rc)"
+size=$(wc -c <$nv 2>/dev/null)
+if [ "$size" = 65536 ] && [ "$(dd if=$nv bs=1 skip=65472 count=${#mark} 2>/dev/null)" = "$mark" ]; then
+	ok "nvram: the host file is a 64 KiB image holding the guest's bytes at 65472"
+else
+	not_ok "nvram: the host file is a 64 KiB image holding the guest's bytes (size '$size')"
+fi
+run_guest nvram2 "console=hvc0 quiet pvmtest=nvram pvmtest.nvram=read pvmtest.mark=$mark" --nvram $nv
+for t in nvram-found nvram-no-error nvram-rtas-log nvram-persist; do guest_check $t nvram-run2; done
+[ "$rc" = 0 ] && ok "nvram-run2: pvm exits 0" || not_ok "nvram-run2: pvm exits 0 (got $rc)"
+
 # (b) guest kernel panic -> ibm,os-term -> non-zero (contract: 1)
 run_guest panic "console=hvc0 pvmtest=panic"
 if grep -q 'Kernel panic' "$out"; then ok "panic: guest kernel panicked"; else not_ok "panic: guest kernel panicked (no 'Kernel panic' on console)"; fi
@@ -126,6 +154,7 @@ err_case() {
 err_case "missing kernel file" run -k /nonexistent -i $INITRD -m 512M
 err_case "kernel is a text file" run -k /etc/passwd -i $INITRD -m 512M
 err_case "-m 1K is too little memory" run -k $KERNEL -i $INITRD -m 1K
+err_case "--nvram file that is no NVRAM image" run -k $KERNEL -i $INITRD -m 512M --nvram /etc/passwd
 # Last: hide /dev/kvm.
 if [ -e /dev/kvm ]; then
 	mv /dev/kvm /dev/kvm.hidden

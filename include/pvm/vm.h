@@ -58,6 +58,8 @@ struct vm_config {
 	u32 hvpipe_ids[HVPIPE_MAX_SOURCES];	/* --hvpipe-source; none: no HVPIPE */
 	unsigned int nr_hvpipe;
 	const char *tpm_path;	/* --tpm: host TPM device for H_TPM_COMM */
+	const char *nvram_path;	/* --nvram: the image file, opened as nvram_fd */
+	int nvram_fd;
 };
 
 #define PVM_MAX_HANDLERS 128
@@ -71,6 +73,7 @@ struct drc_table;
 struct hvpipe;
 struct tpm_proxy;
 struct watchdogs;
+struct nvram;
 
 struct vm {
 	struct vm_config cfg;
@@ -87,6 +90,7 @@ struct vm {
 	struct hvpipe *hvpipe;
 	struct tpm_proxy *tpm;
 	struct watchdogs *wdt;
+	struct nvram *nvram;
 
 	/* Boot layout, filled by vm__load(). */
 	u64 entry;

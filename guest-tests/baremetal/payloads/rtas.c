@@ -99,7 +99,7 @@ static void sysparm(void)
 
 static void misc(void)
 {
-	static const u32 unknown[] = { 0x2000, 0x200f, 0x2015, 0x201b, 0x1234, 0xffffffff, 0 };
+	static const u32 unknown[] = { 0x2000, 0x200f, 0x2015, 0x2030, 0x1234, 0xffffffff, 0 };
 	u32 r[8];
 	unsigned int i;
 	int rc;
