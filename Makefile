@@ -33,7 +33,7 @@ CORE_SRCS := vmm/log.c vmm/guest-mem.c vmm/loader.c vmm/vm.c vmm/vcpu.c vmm/util
 	papr/hcall.c papr/rtas.c papr/cpu.c papr/mmu.c papr/power.c papr/sysparm.c \
 	papr/pvm.c papr/mem.c papr/rng.c papr/watchdog.c papr/nvram.c papr/events.c papr/drc.c papr/hvpipe.c papr/tpm.c devices/vty.c devices/irq.c devices/xics.c fdt/fdt.c \
 	vmm/event.c vmm/control.c vmm/control-client.c vmm/base64.c
-PVM_SRCS := $(CORE_SRCS) vmm/kvm.c vmm/kvm-vcpu.c vmm/builtin-ctl.c vmm/builtin-hvpipe.c vmm/term.c vmm/builtin-run.c vmm/main.c
+PVM_SRCS := $(CORE_SRCS) vmm/kvm.c vmm/kvm-vcpu.c vmm/builtin-check.c vmm/builtin-ctl.c vmm/builtin-hvpipe.c vmm/term.c vmm/builtin-run.c vmm/main.c
 
 BUILD := build
 PVM_OBJS := $(PVM_SRCS:%.c=$(BUILD)/target/%.o)
@@ -46,6 +46,18 @@ pvm: $(PVM_OBJS)
 $(BUILD)/target/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
+
+# pvm version: the git commit (with -dirty for local changes), rewritten only
+# when it changes so main.o is rebuilt only then.
+PVM_VERSION := 0.1
+$(BUILD)/version.h: FORCE
+	@mkdir -p $(dir $@)
+	@c=$$(git -C $(CURDIR) describe --always --dirty --abbrev=12 2>/dev/null || echo unknown); \
+	printf '#define PVM_VERSION "%s"\n#define PVM_COMMIT "%s"\n' '$(PVM_VERSION)' "$$c" >$@.tmp; \
+	cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+$(BUILD)/target/vmm/main.o: $(BUILD)/version.h
+$(BUILD)/target/vmm/main.o: CFLAGS += -include $(BUILD)/version.h
+FORCE:
 
 # ---- host unit tests (kselftest harness) ----
 HARNESS_DIR ?= $(PVM_CACHE)/kselftest
@@ -81,7 +93,7 @@ check:
 clean:
 	rm -rf $(BUILD) pvm
 
-.PHONY: all unit unit-build lab-check check clean
+.PHONY: all unit unit-build lab-check check clean FORCE
 
 # ---- static test binaries for the L2 guest (build/guest/ -> its initramfs)
 # and the LPAR (build/lab/); docs/guest-tests.md ----

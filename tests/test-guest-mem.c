@@ -188,6 +188,35 @@ TEST(parse_size_units)
 	EXPECT_EQ(4096ULL, v);
 }
 
+TEST(parse_size_decimals)
+{
+	u64 v = 0;
+
+	ASSERT_EQ(0, parse_size("1.5G", &v));
+	EXPECT_EQ(3 * SZ_1G / 2, v);
+	ASSERT_EQ(0, parse_size("0.5", &v));	/* MiB */
+	EXPECT_EQ(SZ_1M / 2, v);
+	ASSERT_EQ(0, parse_size("2.25GiB", &v));
+	EXPECT_EQ(9 * SZ_1G / 4, v);
+	ASSERT_EQ(0, parse_size("0.5K", &v));
+	EXPECT_EQ(512ULL, v);
+	ASSERT_EQ(0, parse_size("1.000000000T", &v));
+	EXPECT_EQ(1ULL << 40, v);
+	ASSERT_EQ(0, parse_size("16777215.5T", &v));
+	EXPECT_EQ((16777215ULL << 40) + (1ULL << 39), v);
+	v = 0x1234;
+	/* Not whole bytes, no digits after the point, too many decimals, overflow. */
+	EXPECT_EQ(-EINVAL, parse_size("1.1B", &v));
+	EXPECT_EQ(-EINVAL, parse_size("0.3K", &v));
+	EXPECT_EQ(-EINVAL, parse_size("1.G", &v));
+	EXPECT_EQ(-EINVAL, parse_size(".5G", &v));
+	EXPECT_EQ(-EINVAL, parse_size("1.2.3G", &v));
+	EXPECT_EQ(-EINVAL, parse_size("1.0000000001G", &v));
+	EXPECT_EQ(-EINVAL, parse_size("0.001T", &v));
+	EXPECT_EQ(-ERANGE, parse_size("16777216.5T", &v));
+	EXPECT_EQ(0x1234ULL, v);
+}
+
 TEST(parse_size_garbage)
 {
 	u64 v = 0x1234;

@@ -205,6 +205,8 @@ int cmd_list(int argc, char **argv)
 		json_object_put(all);
 		return PVM_EXIT_USAGE;
 	}
+	if (!json)
+		printf("%-24s %-9s %6s %10s\n", "NAME", "STATE", "VCPUS", "MEMORY");
 	if (control__dir(dir, sizeof(dir)) || !(d = opendir(dir))) {
 		/* No directory yet simply means no VM has run. */
 		if (json)
@@ -212,8 +214,6 @@ int cmd_list(int argc, char **argv)
 		json_object_put(all);
 		return 0;
 	}
-	if (!json)
-		printf("%-24s %-9s %6s %10s\n", "NAME", "STATE", "VCPUS", "MEMORY");
 	while ((de = readdir(d))) {
 		struct json_object *resp = NULL, *res;
 		size_t l = strlen(de->d_name);

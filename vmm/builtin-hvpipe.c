@@ -26,7 +26,7 @@
 /* How long send --framed sleeps before offering a message to a full outbox again. */
 #define FULL_RETRY_US 5000
 
-static const char hvpipe_usage[] =
+const char hvpipe_usage[] =
 	"usage: pvm hvpipe NAME send SRC FILE|-          queue one message for the guest\n"
 	"       pvm hvpipe NAME send SRC --framed [--no-wait] FILE|-\n"
 	"       pvm hvpipe NAME recv SRC [--timeout SECS] one guest message to stdout\n"

@@ -28,7 +28,7 @@
 
 #define MAX_IMAGE (1ULL << 30)
 
-static const char run_usage[] =
+const char run_usage[] =
 	"usage: pvm run -k VMLINUX [options]\n"
 	"\n"
 	"  -k, --kernel FILE    ELF kernel or bare-metal payload (ppc64, LE or BE)\n"
@@ -109,6 +109,7 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 	static char default_name[32];
 	const char *mem = "512M", *max_mem = NULL;
 	unsigned long n, cpus = 1, max_cpus = 0;
+	u64 host;
 	char *end;
 	int c;
 
@@ -228,7 +229,7 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 	}
 	cfg->max_cores = max_cpus ? max_cpus / cfg->threads : cfg->nr_cores;
 	if (parse_size(mem, &cfg->ram_size)) {
-		pr_err("-m %s: not a size (try 512M or 2G)", mem);
+		pr_err("-m %s: not a size (try 512M, 1.5G or 2G)", mem);
 		return PVM_EXIT_USAGE;
 	}
 	if (cfg->ram_size < PVM_MIN_RAM || cfg->ram_size > PVM_MAX_RAM) {
@@ -238,6 +239,17 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 	}
 	if (!IS_ALIGNED(cfg->ram_size, SZ_1M)) {
 		pr_err("-m %s: guest memory must be a whole number of MiB", mem);
+		return PVM_EXIT_NOMEM;
+	}
+	/*
+	 * Guest RAM is never touched up front, so nothing fails here on its own;
+	 * a guest bigger than the host's RAM and swap would be killed later by
+	 * the OOM killer. Say so now.
+	 */
+	host = host__meminfo("MemTotal") + host__meminfo("SwapTotal");
+	if (host && cfg->ram_size > host) {
+		pr_err("-m %s: this host has %.1f GiB of RAM and swap; the guest cannot be larger",
+		       mem, host / (double)SZ_1G);
 		return PVM_EXIT_NOMEM;
 	}
 	if (max_mem) {

@@ -123,6 +123,58 @@ static void kick_handler(int sig __unused)
 {
 }
 
+const char *kvm__open_hint(int err)
+{
+	switch (err) {
+	case ENOENT:
+	case ENODEV:
+	case ENXIO:
+		return "load KVM: modprobe kvm-hv; inside a PowerVM LPAR, KVM needs "
+		       "a nested-KVM capable firmware (docs/install.md)";
+	case EACCES:
+	case EPERM:
+		return "run as root, or join the group that owns /dev/kvm: "
+		       "usermod -aG kvm $USER, then log in again";
+	default:
+		return "see pvm check";
+	}
+}
+
+void kvm__probe(struct kvm_probe *p)
+{
+	int sys_fd, vm_fd, smt;
+
+	memset(p, 0, sizeof(*p));
+	sys_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (sys_fd < 0) {
+		p->open_errno = errno;
+		return;
+	}
+	vm_fd = ioctl(sys_fd, KVM_CREATE_VM, KVM_VM_PPC_HV);
+	if (vm_fd < 0) {
+		p->create_errno = errno;
+		close(sys_fd);
+		return;
+	}
+	p->papr = check_ext(vm_fd, KVM_CAP_PPC_PAPR);
+	p->radix = check_ext(vm_fd, KVM_CAP_PPC_MMU_RADIX);
+	p->xics = check_ext(vm_fd, KVM_CAP_IRQ_XICS);
+	p->xive = check_ext(vm_fd, KVM_CAP_PPC_IRQ_XIVE);
+	p->nested_hv = check_ext(vm_fd, KVM_CAP_PPC_NESTED_HV);
+	p->ail3 = check_ext(vm_fd, KVM_CAP_PPC_AIL_MODE_3);
+	p->hwrng = check_ext(vm_fd, KVM_CAP_PPC_HWRNG);
+	p->ioeventfd = check_ext(vm_fd, KVM_CAP_IOEVENTFD);
+	p->irqfd = check_ext(vm_fd, KVM_CAP_IRQFD);
+	p->max_vcpus = check_ext(vm_fd, KVM_CAP_MAX_VCPUS);
+	/* SMT_POSSIBLE: bit n set = 2^n threads; older kernels only say SMT. */
+	p->smt_modes = check_ext(vm_fd, KVM_CAP_PPC_SMT_POSSIBLE);
+	smt = check_ext(vm_fd, KVM_CAP_PPC_SMT);
+	if (!p->smt_modes && smt > 0)
+		p->smt_modes = (smt << 1) - 1;
+	close(vm_fd);
+	close(sys_fd);
+}
+
 int kvm__init(struct vm *vm)
 {
 	struct kvm_state *ks = calloc(1, sizeof(*ks));
@@ -137,7 +189,7 @@ int kvm__init(struct vm *vm)
 
 	ks->sys_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (ks->sys_fd < 0) {
-		pr_err("cannot open /dev/kvm: %s (is kvm-hv loaded?)", strerror(errno));
+		pr_err("cannot open /dev/kvm: %s (%s)", strerror(errno), kvm__open_hint(errno));
 		return PVM_EXIT_NOKVM;
 	}
 	if (ioctl(ks->sys_fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION) {
@@ -146,8 +198,8 @@ int kvm__init(struct vm *vm)
 	}
 	ks->vm_fd = ioctl(ks->sys_fd, KVM_CREATE_VM, KVM_VM_PPC_HV);
 	if (ks->vm_fd < 0) {
-		pr_err("cannot create a KVM-HV VM: %s (kvm-hv module loaded?)",
-		       strerror(errno));
+		pr_err("cannot create a KVM-HV VM: %s (%s)", strerror(errno),
+		       "only KVM-PR loaded? pvm needs kvm-hv: modprobe kvm-hv");
 		return errno == EINVAL ? PVM_EXIT_KVMCAP : PVM_EXIT_NOKVM;
 	}
 	if (!check_ext(ks->vm_fd, KVM_CAP_PPC_PAPR)) {

@@ -13,8 +13,19 @@ int cmd_resume(int argc, char **argv);
 int cmd_stat(int argc, char **argv);
 int cmd_hotplug(int argc, char **argv);
 int cmd_hvpipe(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 
-/* "512M", "2G", "1024" (MiB); -EINVAL on garbage, -ERANGE on overflow. */
+/* Each verb's help text (pvm help VERB, pvm VERB --help). */
+extern const char run_usage[];
+extern const char hvpipe_usage[];
+
+/* A /proc/meminfo field ("MemTotal", "SwapTotal", ...) in bytes; 0 if unknown. */
+u64 host__meminfo(const char *key);
+
+/*
+ * "512M", "1.5G", "1024" (MiB); -EINVAL on garbage or a size that is not
+ * whole bytes, -ERANGE on overflow.
+ */
 int parse_size(const char *s, u64 *out);
 
 #endif

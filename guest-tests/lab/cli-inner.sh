@@ -1,0 +1,104 @@
+#!/bin/sh
+# pvm's command line and pvm check, inside the emulated LPAR (run by
+# scripts/lab-smoke.sh after smoke-inner.sh, in the same LPAR boot). busybox sh.
+# TAP-like lines, then "# cli-inner done P passed, F failed". The JSON of
+# "pvm check --json" (as root and as an unprivileged user) is printed between
+# @@CHECK-JSON-BEGIN name@@ / @@CHECK-JSON-END@@ for the host to parse.
+#
+# Env: PVM (default pvm), LAB_HOST (v2|v1: the nested API pvm check must name).
+
+PVM=${PVM:-pvm}
+LAB_HOST=${LAB_HOST:-v2}
+KERNEL=/guest/vmlinux
+INITRD=/guest/initrd.cpio.gz
+W=/tmp/cli
+mkdir -p $W
+n=0 passed=0 failed=0
+ok() { n=$((n + 1)); passed=$((passed + 1)); echo "ok $n - cli: $*"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - cli: $*"; }
+# t DESCRIPTION COMMAND...: a check that is a shell command's success.
+t() {
+	d=$1
+	shift
+	if "$@"; then ok "$d"; else not_ok "$d"; fi
+}
+# run_pvm ARGS...: pvm's stdout in $W/out, stderr in $W/err, status in $rc.
+run_pvm() {
+	"$PVM" "$@" >$W/out 2>$W/err </dev/null
+	rc=$?
+	echo "# \$ pvm $* -> $rc; stdout: $(head -c 200 $W/out | tr '\n' '|'); stderr: $(head -c 300 $W/err | tr '\n' '|')"
+}
+
+# --- help on every verb, and pvm help VERB gives the same text ---
+run_pvm help
+t "pvm help: usage, status 0" sh -c "[ $rc = 0 ] && grep -q '^usage: pvm COMMAND' $W/out"
+for v in run check list stop pause resume stat hotplug hvpipe version help; do
+	run_pvm $v --help
+	cp $W/out $W/help1
+	h1=$rc
+	run_pvm help $v
+	t "pvm $v --help and pvm help $v: status 0, the same 'usage: pvm $v' text" \
+		sh -c "[ $h1 = 0 ] && [ $rc = 0 ] && head -n1 $W/out | grep -q '^usage: pvm $v' && cmp -s $W/out $W/help1"
+done
+run_pvm stop --help
+t "pvm stop --help is not taken for a VM named --help" sh -c "! grep -q 'no VM named' $W/out $W/err"
+run_pvm help nosuchverb
+t "pvm help nosuchverb: status 64, one line naming the commands" \
+	sh -c "[ $rc = 64 ] && [ \$(wc -l <$W/err) = 1 ] && grep -q 'commands are run' $W/err"
+
+# --- version with the git commit ---
+for a in version -V --version; do
+	run_pvm $a
+	t "pvm $a prints the version and a git commit" \
+		sh -c "[ $rc = 0 ] && grep -Eq '^pvm [0-9.]+ \(commit [0-9a-f]{7,}(-dirty)?\)$' $W/out"
+done
+
+# --- list: a header even with no VM at all ---
+PVM_SOCKET_DIR=$W/no-such-dir run_pvm list
+t "pvm list with no VMs prints the header" \
+	sh -c "[ $rc = 0 ] && [ \$(wc -l <$W/out) = 1 ] && grep -Eq '^NAME +STATE +VCPUS +MEMORY' $W/out"
+
+# --- sizes with decimals; -m beyond the host; the /dev/kvm hint by errno ---
+run_pvm run -k /nonexistent -m 1.5G
+t "pvm run -m 1.5G is a size (the error is the missing kernel, 66)" \
+	sh -c "[ $rc = 66 ] && grep -q 'cannot open kernel' $W/err"
+run_pvm run -k $KERNEL -i $INITRD -m 900G
+t "pvm run -m 900G: status 67 before any allocation, one line naming the host's memory" \
+	sh -c "[ $rc = 67 ] && [ \$(wc -l <$W/err) = 1 ] && grep -q 'this host has .* GiB of RAM and swap' $W/err"
+run_pvm run -k $KERNEL -i $INITRD -m 1.5G -p "console=hvc0 pvmtest=smoke"
+t "a guest with -m 1.5G boots with 1536 MiB (kernel: /1572864K)" \
+	sh -c "[ $rc = 0 ] && grep -q '/1572864K' $W/out"
+grep -q '^nobody:' /etc/passwd || echo 'nobody:x:65534:65534:nobody:/tmp:/bin/sh' >>/etc/passwd
+su -s /bin/sh nobody -c "$PVM run -k $KERNEL -i $INITRD -m 512M" >$W/out 2>$W/err </dev/null
+rc=$?
+echo "# \$ (as nobody) pvm run -> $rc; stderr: $(head -c 300 $W/err)"
+t "as a user without /dev/kvm access: status 69, 'Permission denied' with the kvm-group fix" \
+	sh -c "[ $rc = 69 ] && grep -q 'Permission denied' $W/err && grep -q 'usermod -aG kvm' $W/err"
+
+# --- pvm check ---
+run_pvm check
+cat $W/out | sed 's/^/# | /'
+for c in kvm-device kvm-hv radix irqchip; do
+	t "pvm check: PASS $c" grep -Eq "^PASS +$c " $W/out
+done
+t "pvm check names the nested API of this LPAR ($LAB_HOST)" \
+	grep -Eq "^PASS +host +LPAR, KVM on the PAPR nested API $LAB_HOST\$" $W/out
+t "pvm check as root: status 0 or 1 (nothing failed), last line PASS/WARN" \
+	sh -c "[ $rc = 0 -o $rc = 1 ] && tail -n1 $W/out | grep -Eq '^(PASS|WARN): [0-9]+ passed'"
+run_pvm check --json
+echo "@@CHECK-JSON-BEGIN root $rc@@"
+cat $W/out
+echo "@@CHECK-JSON-END@@"
+su -s /bin/sh nobody -c "$PVM check" >$W/out 2>$W/err </dev/null
+rc=$?
+sed 's/^/# | /' $W/out
+t "pvm check as a user without /dev/kvm access: FAIL kvm-device with the group fix, status 2" \
+	sh -c "[ $rc = 2 ] && grep -Eq '^FAIL +kvm-device +/dev/kvm: Permission denied' $W/out && grep -q 'fix: .*usermod -aG kvm' $W/out"
+su -s /bin/sh nobody -c "$PVM check --json" >$W/out 2>$W/err </dev/null
+rc=$?
+echo "@@CHECK-JSON-BEGIN nobody $rc@@"
+cat $W/out
+echo "@@CHECK-JSON-END@@"
+
+echo "# cli-inner done $passed passed, $failed failed"
+[ $failed = 0 ]
