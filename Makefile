@@ -3,6 +3,8 @@
 #   make              build ./pvm (cross-compiled, static, unless on ppc64le)
 #   make unit         build and run the host unit tests (native)
 #   make check        unit tests + lab tests in the emulated LPAR
+#   make install      pvm, man pages, bash completion (PREFIX, DESTDIR)
+#   make deb          a ppc64el Debian package of the static binary
 #
 # Cross builds use a sysroot of Debian ppc64el -dev packages made by
 # scripts/deps.sh under $(PVM_CACHE).
@@ -93,7 +95,33 @@ check:
 clean:
 	rm -rf $(BUILD) pvm
 
-.PHONY: all unit unit-build lab-check check clean FORCE
+# ---- install: the binary, its man pages, bash completion ----
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR := $(PREFIX)/bin
+MAN1DIR := $(PREFIX)/share/man/man1
+BASHCOMPDIR := $(PREFIX)/share/bash-completion/completions
+MAN_PAGES := $(wildcard docs/man/*.1)
+
+install: pvm
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MAN1DIR) $(DESTDIR)$(BASHCOMPDIR)
+	install -m 0755 pvm $(DESTDIR)$(BINDIR)/pvm
+	for m in $(MAN_PAGES); do \
+		gzip -9n -c $$m >$(DESTDIR)$(MAN1DIR)/$${m##*/}.gz && \
+		chmod 0644 $(DESTDIR)$(MAN1DIR)/$${m##*/}.gz || exit 1; \
+	done
+	ln -sf pvm-pause.1.gz $(DESTDIR)$(MAN1DIR)/pvm-resume.1.gz
+	install -m 0644 scripts/completion/pvm.bash $(DESTDIR)$(BASHCOMPDIR)/pvm
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/pvm $(DESTDIR)$(BASHCOMPDIR)/pvm
+	rm -f $(addprefix $(DESTDIR)$(MAN1DIR)/,$(notdir $(MAN_PAGES:=.gz)) pvm-resume.1.gz)
+
+# A ppc64el .deb of the static binary (scripts/mkdeb.sh; checked with lintian).
+deb: pvm
+	scripts/mkdeb.sh
+
+.PHONY: all unit unit-build lab-check check clean FORCE install uninstall deb
 
 # ---- static test binaries for the L2 guest (build/guest/ -> its initramfs)
 # and the LPAR (build/lab/); docs/guest-tests.md ----
