@@ -87,13 +87,16 @@ host_packages() {
 
 # Download a ppc64el (or arch:all) package from any suite and unpack it into $2.
 fetch_unpack() {
-	local pkg=$1 dest=$2 tmp
+	local pkg=$1 dest=$2 tmp size t0=$SECONDS
+	size=$(apt-cache show "$pkg" 2>/dev/null | sed -n 's/^Size: //p' | head -n1)
+	log "downloading $pkg${size:+ ($((size / 1048576)) MiB)}"
 	tmp=$(mktemp -d)
 	(cd "$tmp" && apt-get download -qq "$pkg" >/dev/null 2>&1) ||
 		{ log "apt-get download $pkg failed"; exit 1; }
 	mkdir -p "$dest"
 	dpkg-deb -x "$tmp"/*.deb "$dest"
 	rm -rf "$tmp"
+	[ $((SECONDS - t0)) -lt 10 ] || log "  $pkg done in $((SECONDS - t0)) s"
 }
 
 sysroot() {

@@ -12,8 +12,11 @@
 #   --timeout SECS   give up after SECS (default 600; not applied with --interactive)
 #   --log FILE       also write the LPAR console to FILE
 #   --add H:L        copy host file or directory H to L inside the LPAR (repeatable)
-#   --interactive    console on the terminal (Ctrl-A x quits QEMU); COMMAND (default:
-#                    a login shell) runs with a controlling tty, then the LPAR powers off
+#   --interactive    console on the terminal; COMMAND (default: a login shell) runs
+#                    with a controlling tty, then the LPAR powers off. Boot chatter
+#                    and lab markers stay in the log (--log), not on the screen.
+#                    Ctrl-a reaches the LPAR (pvm's escape is Ctrl-a x); QEMU's own
+#                    escape is Ctrl-] (Ctrl-] x kills the whole LPAR)
 #   --no-pvm         do not run make and do not put ./pvm into the LPAR
 #   --tpm            give the LPAR a TPM 2.0: a fresh swtpm on this machine behind
 #                    QEMU's tpm-spapr device (the LPAR kernel's ibmvtpm driver
@@ -288,24 +291,16 @@ start=$EPOCHREALTIME
 if [ $interactive = 1 ]; then
 	con=$tmp/console.log
 	: >"$con"
-	(
-		while sleep 0.5; do
-			if l=$(grep -a -m1 -F "$up_marker" "$con"); then
-				printf '\r\n' >&2
-				report_up "$l" 2>&1 | sed 's/$/\r/' >&2
-				exit 0
-			fi
-		done
-	) &
-	watch_pid=$!
+	err "booting the emulated POWER LPAR ($host host; its boot output is ${log:+kept in $log}${log:-hidden, --log FILE keeps it})"
 	set +e
-	"$QEMU" "${qemu_args[@]}" \
-		-chardev "stdio,id=c0,mux=on,signal=off,logfile=$con" \
-		-mon chardev=c0 -device spapr-vty,chardev=c0
-	qrc=$?
+	# QEMU reads the terminal (raw) itself; its output goes through the filter.
+	# -echr 0x1d moves QEMU's escape from Ctrl-a to Ctrl-], so Ctrl-a x reaches pvm.
+	"$QEMU" "${qemu_args[@]}" -echr 0x1d \
+		-chardev "stdio,id=c0,mux=on,signal=off" \
+		-mon chardev=c0 -device spapr-vty,chardev=c0 |
+		python3 "$root/scripts/lab-console.py" "$nonce" "$con" "$start" "$host"
+	qrc=${PIPESTATUS[0]}
 	set -e
-	kill "$watch_pid" 2>/dev/null || true
-	watch_pid=
 	[ -z "$log" ] || tr -d '\r' <"$con" >"$log"
 	line=$(tr -d '\r' <"$con" | grep -a -F "$exit_marker" | tail -n1) || true
 	if [ -n "$line" ]; then

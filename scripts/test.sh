@@ -38,6 +38,7 @@ suite() {
 
 suite unit make -s unit
 suite "install and package" scripts/test-install.sh
+suite "README demo typed into a terminal (tmux)" scripts/test-demo.sh
 suite "lab smoke (nested API v2 host)" scripts/lab-smoke.sh --host v2
 suite "lab smoke (nested API v1 host)" scripts/lab-smoke.sh --host v1
 suite "bare-metal PAPR suite (v2 host)" scripts/lab-baremetal.sh --host v2

@@ -271,6 +271,26 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 	return 0;
 }
 
+static const char *exit_text(struct vm *vm)
+{
+	switch (vm->exit_reason) {
+	case VM_EXIT_POWEROFF:
+		return "the guest powered off";
+	case VM_EXIT_PANIC:
+		return "the guest panicked (ibm,os-term)";
+	case VM_EXIT_REBOOT:
+		return "the guest asked to reboot";
+	case VM_EXIT_SIGNAL:
+		return "stopped (Ctrl-a x, a signal or pvm stop --force)";
+	case VM_EXIT_WATCHDOG:
+		return "a guest watchdog expired";
+	case VM_EXIT_GUEST:
+		return "the guest chose its status (H_PVM_EXIT)";
+	default:
+		return "a vCPU failed";
+	}
+}
+
 static int exit_status(struct vm *vm)
 {
 	switch (vm->exit_reason) {
@@ -307,6 +327,7 @@ int cmd_run(int argc, char **argv)
 	struct load_info li;
 	unsigned int core, t;
 	int ret, sig_fd;
+	bool banners;
 
 	ret = parse_args(argc, argv, &cfg);
 	if (ret)
@@ -375,6 +396,12 @@ int cmd_run(int argc, char **argv)
 	if (hvpipe__attach(&vm) || watchdog__attach(&vm) || control__init(&vm))
 		return PVM_EXIT_USAGE;
 	sig_fd = setup_signals();
+	/* On a terminal, say where pvm starts and ends: LPAR and guest look alike. */
+	banners = isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
+	if (banners)
+		fprintf(stderr, "pvm: VM '%s' started: %u vCPU%s, %llu MiB; Ctrl-a x ends it\n",
+			cfg.name, vm.nr_vcpus, vm.nr_vcpus == 1 ? "" : "s",
+			(unsigned long long)(cfg.ram_size / SZ_1M));
 	/* The boot CPU starts like QEMU's pseries: r3 = FDT, r4 = r5 = 0. */
 	vcpu__start(vm.vcpus[0], vm.entry, vm.fdt_addr);
 	for (t = 0; t < vm.nr_vcpus; t++) {
@@ -396,5 +423,8 @@ int cmd_run(int argc, char **argv)
 	watchdog__exit(&vm);
 	/* Stores went straight to the file; this makes them durable. */
 	nvram__exit(&vm);
+	if (banners)
+		fprintf(stderr, "\npvm: VM '%s' ended: %s (exit status %d)\n", cfg.name,
+			exit_text(&vm), exit_status(&vm));
 	return exit_status(&vm);
 }
