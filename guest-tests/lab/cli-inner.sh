@@ -75,6 +75,14 @@ echo "# \$ (as nobody) pvm run -> $rc; stderr: $(head -c 300 $W/err)"
 t "as a user without /dev/kvm access: status 69, 'Permission denied' with the kvm-group fix" \
 	sh -c "[ $rc = 69 ] && grep -q 'Permission denied' $W/err && grep -q 'usermod -aG kvm' $W/err"
 
+if [ -e /dev/kvm ]; then
+	mv /dev/kvm /dev/kvm.hidden
+	run_pvm run -k $KERNEL -i $INITRD -m 512M
+	mv /dev/kvm.hidden /dev/kvm
+	t "without /dev/kvm: status 69, 'No such file' with the modprobe fix" \
+		sh -c "[ $rc = 69 ] && grep -q 'No such file or directory (load KVM: modprobe kvm-hv' $W/err"
+fi
+
 # --- pvm check ---
 run_pvm check
 cat $W/out | sed 's/^/# | /'
