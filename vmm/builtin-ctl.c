@@ -207,6 +207,16 @@ int cmd_list(int argc, char **argv)
 	}
 	if (!json)
 		printf("%-24s %-9s %6s %10s\n", "NAME", "STATE", "VCPUS", "MEMORY");
+	if (!control__dir(dir, sizeof(dir))) {
+		char why[128];
+		int r = control__check_dir(dir, false, why, sizeof(why));
+
+		if (r && r != -ENOENT) {
+			pr_err("not listing VMs: the control socket directory %s %s", dir, why);
+			json_object_put(all);
+			return PVM_EXIT_NOINPUT;
+		}
+	}
 	if (control__dir(dir, sizeof(dir)) || !(d = opendir(dir))) {
 		/* No directory yet simply means no VM has run. */
 		if (json)

@@ -2,6 +2,7 @@
 /* Client side of the control socket: one request, one response. */
 #include <errno.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -31,9 +32,13 @@ static int send_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
+/* Why the last connect refused the socket directory (control__conn_error). */
+static char dir_why[256];
+
 int control__connect(const char *name, struct control_conn *conn)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char dir[108], why[128];
 	int ret;
 
 	memset(conn, 0, sizeof(*conn));
@@ -41,6 +46,15 @@ int control__connect(const char *name, struct control_conn *conn)
 	ret = control__path(name, sa.sun_path, sizeof(sa.sun_path));
 	if (ret)
 		return ret;
+	/* Only talk to sockets in a directory nobody else controls. */
+	control__dir(dir, sizeof(dir));
+	ret = control__check_dir(dir, false, why, sizeof(why));
+	if (ret == -ENOENT)
+		return ret;
+	if (ret) {
+		snprintf(dir_why, sizeof(dir_why), "%s %s", dir, why);
+		return -EACCES;
+	}
 	conn->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (conn->fd < 0)
 		return -errno;
@@ -104,6 +118,9 @@ int control__receive(struct control_conn *conn, struct json_object **response, i
 			continue;
 		if (n <= 0)
 			return n ? -errno : -ETIMEDOUT;
+		/* A server that never ends its line cannot make us grow without bound. */
+		if (conn->len >= CONTROL_MAX_REPLY)
+			return -EMSGSIZE;
 		if (conn->cap - conn->len < 4096) {
 			char *nb = realloc(conn->buf, conn->cap + 65536);
 
@@ -161,6 +178,15 @@ int control__conn_error(const char *name, int err)
 	if (err == -EINVAL) {
 		pr_err("'%s' is not a VM name", name);
 		return PVM_EXIT_USAGE;
+	}
+	if (err == -EACCES && *dir_why) {
+		pr_err("not asking VM '%s': the control socket directory %s", name, dir_why);
+		return PVM_EXIT_NOINPUT;
+	}
+	if (err == -EMSGSIZE) {
+		pr_err("VM '%s' answered with a line over %llu bytes: not a pvm", name,
+		       (unsigned long long)CONTROL_MAX_REPLY);
+		return PVM_EXIT_NOINPUT;
 	}
 	pr_err("VM '%s' did not answer: %s", name, strerror(-err));
 	return PVM_EXIT_NOINPUT;

@@ -82,11 +82,44 @@ int control__dir(char *buf, size_t size)
 		n = snprintf(buf, size, "%s", d);
 	else if (xdg && *xdg)
 		n = snprintf(buf, size, "%s/pvm", xdg);
-	else if (geteuid() == 0)
+	else if (geteuid() == 0 && !access("/run", W_OK))
 		n = snprintf(buf, size, "/run/pvm");
 	else
 		n = snprintf(buf, size, "/tmp/pvm-%u", (unsigned int)geteuid());
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+int control__check_dir(const char *dir, bool create, char *why, size_t size)
+{
+	struct stat st;
+
+	if (create && mkdir(dir, 0700) && errno != EEXIST) {
+		snprintf(why, size, "cannot be created: %s", strerror(errno));
+		return -errno;
+	}
+	if (lstat(dir, &st)) {
+		snprintf(why, size, "%s", strerror(errno));
+		return -errno;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		snprintf(why, size, "is a symbolic link");
+		return -ELOOP;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(why, size, "is not a directory");
+		return -ENOTDIR;
+	}
+	if (st.st_uid != geteuid()) {
+		snprintf(why, size, "belongs to uid %u, not to you (uid %u)",
+			 (unsigned int)st.st_uid, (unsigned int)geteuid());
+		return -EPERM;
+	}
+	if (st.st_mode & 077) {
+		snprintf(why, size, "is open to other users (mode %04o; chmod 700 it)",
+			 (unsigned int)(st.st_mode & 07777));
+		return -EPERM;
+	}
+	return 0;
 }
 
 int control__path(const char *name, char *buf, size_t size)
@@ -790,7 +823,8 @@ static void hvpipe_wake(struct vm *vm, int fd, u32 events __unused, void *data _
 int control__init(struct vm *vm)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	char dir[108];
+	char dir[108], why[128];
+	mode_t mask;
 	int fd, ret;
 
 	if (control__dir(dir, sizeof(dir)) ||
@@ -799,9 +833,15 @@ int control__init(struct vm *vm)
 		       vm->cfg.name);
 		return -EINVAL;
 	}
-	if (mkdir(dir, 0700) && errno != EEXIST) {
-		pr_err("cannot create control socket directory %s: %m", dir);
-		return -errno;
+	/*
+	 * Only a private directory of ours: in someone else's (or an open one),
+	 * another local user could swap the socket and answer our clients.
+	 */
+	ret = control__check_dir(dir, true, why, sizeof(why));
+	if (ret) {
+		pr_err("control socket directory %s %s: refusing it (remove it, or set "
+		       "PVM_SOCKET_DIR to a directory only you can use)", dir, why);
+		return ret;
 	}
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock_path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
@@ -821,9 +861,10 @@ int control__init(struct vm *vm)
 			close(probe);
 		unlink(sock_path);
 	}
+	/* Created 0600 by bind itself: no chmod by path afterwards. */
+	mask = umask(0177);
 	ret = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
-	if (!ret)
-		ret = chmod(sock_path, 0600);
+	umask(mask);
 	if (!ret)
 		ret = listen(fd, 64);
 	if (ret) {

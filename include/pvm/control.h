@@ -20,6 +20,13 @@ struct json_object;
 /* Directory holding NAME.sock: $PVM_SOCKET_DIR, $XDG_RUNTIME_DIR/pvm, /run/pvm (root), /tmp/pvm-UID. */
 int control__dir(char *buf, size_t size);
 int control__path(const char *name, char *buf, size_t size);
+/*
+ * 0 if dir is a real directory (no symlink) owned by us with no group or
+ * other permissions, created 0700 first if create; else -errno and why.
+ */
+int control__check_dir(const char *dir, bool create, char *why, size_t size);
+/* The longest response line a client accepts. */
+#define CONTROL_MAX_REPLY SZ_1M
 
 /* Server side, in pvm run. */
 int control__init(struct vm *vm);
