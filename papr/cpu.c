@@ -129,7 +129,7 @@ static s64 h_signal_sys_reset(struct hcall_ctx *c)
 	}
 	if (target != SYS_RESET_ALL && target != SYS_RESET_ALL_BUT_SELF)
 		return H_PARAMETER;
-	for (i = 0; i < vm->nr_vcpus; i++) {
+	for (i = 0; i < vm__nr_vcpus(vm); i++) {
 		struct vcpu *v = vm->vcpus[i];
 
 		if (target == SYS_RESET_ALL_BUT_SELF && v == c->vcpu)

@@ -47,9 +47,9 @@ static void rtas_get_system_parameter(struct rtas_call *c)
 	case SYSPARM_SPLPAR_CHARACTERISTICS:
 		n = snprintf(buf, sizeof(buf),
 			     "MaxEntCap=%u,DesMem=%llu,DesProcs=%u,MaxPlatProcs=%u",
-			     vm->nr_vcpus * 100,
+			     vm__nr_vcpus(vm) * 100,
 			     (unsigned long long)(vm->cfg.ram_size / SZ_1M),
-			     vm->nr_vcpus, vm->nr_vcpus);
+			     vm__nr_vcpus(vm), vm__nr_vcpus(vm));
 		c->rets[0] = (u32)sysparm_reply(vm, c->args[1], c->args[2], buf, n + 1);
 		return;
 	case SYSPARM_DIAGNOSTICS_RUN_MODE:

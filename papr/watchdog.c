@@ -163,7 +163,7 @@ static void act(struct vm *vm, unsigned int num, u8 action)
 	default:
 		pr_err("guest watchdog %u expired: dump and restart (system reset on every vCPU)",
 		       num);
-		for (i = 0; i < vm->nr_vcpus; i++)
+		for (i = 0; i < vm__nr_vcpus(vm); i++)
 			if (vcpu__queue_reset(vm->vcpus[i]))
 				accel__kick(vm->vcpus[i]);
 		break;

@@ -157,7 +157,7 @@ static int cmd_query(struct vm *vm, struct json_object *args __unused,
 	json_object_object_add(mem, "boot_bytes", json_object_new_int64(vm->cfg.ram_size));
 	json_object_object_add(mem, "hotplugged_bytes", json_object_new_int64(drc__hotplugged_bytes(vm)));
 	json_object_object_add(mem, "max_bytes", json_object_new_int64(MAX(vm->cfg.max_mem, vm->cfg.ram_size)));
-	json_object_object_add(cpus, "vcpus", json_object_new_int64(vm->nr_vcpus));
+	json_object_object_add(cpus, "vcpus", json_object_new_int64(vm__nr_vcpus(vm)));
 	json_object_object_add(cpus, "threads_per_core", json_object_new_int64(vm->cfg.threads));
 	json_object_object_add(cpus, "max_vcpus",
 			       json_object_new_int64(vm->cfg.max_cores * vm->cfg.threads));
@@ -213,7 +213,7 @@ static int cmd_stats(struct vm *vm, struct json_object *args __unused,
 	json_object_object_add(res, "rss_bytes", json_object_new_int64(rss_bytes()));
 	json_object_object_add(res, "fds", json_object_new_int64(open_fds()));
 	pthread_mutex_lock(&vm->lock);
-	for (i = 0; i < vm->nr_vcpus; i++) {
+	for (i = 0; i < vm__nr_vcpus(vm); i++) {
 		struct vcpu *v = vm->vcpus[i];
 		struct json_object *o = json_object_new_object();
 

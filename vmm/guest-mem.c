@@ -5,11 +5,38 @@
 #include "pvm/guest-mem.h"
 
 /*
- * Regions are added and removed (memory hotplug) while vCPU threads look
- * them up without a lock. A slot is published by writing its size last and
- * retired by zeroing its size first; slots are never moved, so a lookup sees
- * either the old or the new region, never a mix.
+ * Regions are added and removed (memory hotplug, on the main thread) while
+ * vCPU threads look them up without a lock. Each slot has a sequence count,
+ * odd while it is rewritten: a lookup copies gpa/size/hva and retries if the
+ * count moved, so it sees the old region or the new one, never a mix (a
+ * retired slot can be reused by another LMB at another address). Slots are
+ * never moved, and hot-unplugged memory stays mapped (papr/drc.c), so a
+ * pointer handed out just before a removal never faults.
  */
+static void slot_write(struct gmem_region *r, u64 gpa, u64 size, void *hva)
+{
+	__atomic_store_n(&r->seq, r->seq + 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	__atomic_store_n(&r->gpa, gpa, __ATOMIC_RELAXED);
+	__atomic_store_n(&r->hva, (u8 *)hva, __ATOMIC_RELAXED);
+	__atomic_store_n(&r->size, size, __ATOMIC_RELAXED);
+	__atomic_store_n(&r->seq, r->seq + 1, __ATOMIC_RELEASE);
+}
+
+/* A consistent copy of slot r (size 0: empty). */
+static void slot_read(const struct gmem_region *r, struct gmem_region *out)
+{
+	u32 s1, s2;
+
+	do {
+		s1 = __atomic_load_n(&r->seq, __ATOMIC_ACQUIRE);
+		out->gpa = __atomic_load_n(&r->gpa, __ATOMIC_RELAXED);
+		out->hva = __atomic_load_n(&r->hva, __ATOMIC_RELAXED);
+		out->size = __atomic_load_n(&r->size, __ATOMIC_RELAXED);
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		s2 = __atomic_load_n(&r->seq, __ATOMIC_RELAXED);
+	} while ((s1 & 1) || s1 != s2);
+}
 int gmem__add(struct guest_mem *gm, u64 gpa, u64 size, void *hva)
 {
 	unsigned int i, slot = GMEM_MAX_REGIONS;
@@ -17,15 +44,15 @@ int gmem__add(struct guest_mem *gm, u64 gpa, u64 size, void *hva)
 	if (!size || gpa + size < gpa)
 		return -EINVAL;
 	for (i = 0; i < gm->nr; i++) {
-		const struct gmem_region *r = &gm->r[i];
-		u64 rsize = __atomic_load_n(&r->size, __ATOMIC_ACQUIRE);
+		struct gmem_region r;
 
-		if (!rsize) {
+		slot_read(&gm->r[i], &r);
+		if (!r.size) {
 			if (slot == GMEM_MAX_REGIONS)
 				slot = i;
 			continue;
 		}
-		if (gpa < r->gpa + rsize && r->gpa < gpa + size)
+		if (gpa < r.gpa + r.size && r.gpa < gpa + size)
 			return -EEXIST;
 	}
 	if (slot == GMEM_MAX_REGIONS) {
@@ -33,9 +60,7 @@ int gmem__add(struct guest_mem *gm, u64 gpa, u64 size, void *hva)
 			return -ENOSPC;
 		slot = gm->nr;
 	}
-	gm->r[slot].gpa = gpa;
-	gm->r[slot].hva = hva;
-	__atomic_store_n(&gm->r[slot].size, size, __ATOMIC_RELEASE);
+	slot_write(&gm->r[slot], gpa, size, hva);
 	if (slot == gm->nr)
 		__atomic_store_n(&gm->nr, gm->nr + 1, __ATOMIC_RELEASE);
 	return 0;
@@ -46,8 +71,11 @@ int gmem__remove(struct guest_mem *gm, u64 gpa)
 	unsigned int i;
 
 	for (i = 0; i < gm->nr; i++) {
-		if (gm->r[i].gpa == gpa && gm->r[i].size) {
-			__atomic_store_n(&gm->r[i].size, 0, __ATOMIC_RELEASE);
+		struct gmem_region r;
+
+		slot_read(&gm->r[i], &r);
+		if (r.gpa == gpa && r.size) {
+			slot_write(&gm->r[i], r.gpa, 0, r.hva);
 			return 0;
 		}
 	}
@@ -59,12 +87,12 @@ void *gmem__ptr(const struct guest_mem *gm, u64 gpa, u64 len)
 	unsigned int i, nr = __atomic_load_n(&gm->nr, __ATOMIC_ACQUIRE);
 
 	for (i = 0; i < nr; i++) {
-		const struct gmem_region *r = &gm->r[i];
-		u64 size = __atomic_load_n(&r->size, __ATOMIC_ACQUIRE);
+		struct gmem_region r;
 
+		slot_read(&gm->r[i], &r);
 		/* Written so that no sum can wrap around. */
-		if (size && gpa >= r->gpa && gpa - r->gpa < size && len <= size - (gpa - r->gpa))
-			return r->hva + (gpa - r->gpa);
+		if (r.size && gpa >= r.gpa && gpa - r.gpa < r.size && len <= r.size - (gpa - r.gpa))
+			return r.hva + (gpa - r.gpa);
 	}
 	return NULL;
 }
@@ -111,8 +139,12 @@ u64 gmem__ram_top(const struct guest_mem *gm)
 	u64 top = 0;
 	unsigned int i;
 
-	for (i = 0; i < gm->nr; i++)
-		if (gm->r[i].size)
-			top = MAX(top, gm->r[i].gpa + gm->r[i].size);
+	for (i = 0; i < __atomic_load_n(&gm->nr, __ATOMIC_ACQUIRE); i++) {
+		struct gmem_region r;
+
+		slot_read(&gm->r[i], &r);
+		if (r.size)
+			top = MAX(top, r.gpa + r.size);
+	}
 	return top;
 }

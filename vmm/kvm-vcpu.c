@@ -41,17 +41,25 @@ int kvm__apply_lpcr(struct vcpu *v)
 	return r;
 }
 
+/*
+ * CPU hot-add: the vCPU is published only once KVM has it, so threads that
+ * walk vm->vcpus (RTAS on vCPU threads, kicks at exit) never see a half-made
+ * one; its thread starts parked, waiting for start-cpu.
+ */
 int accel__add_vcpu(struct vm *vm, unsigned int id)
 {
-	struct vcpu *v = vcpu__new(vm, id);
+	struct vcpu *v = vcpu__alloc(vm, id);
 	int ret;
 
 	if (!v)
 		return -ENOSPC;
 	ret = kvm__create_vcpu(vm, v);
-	if (!ret)
-		ret = kvm__start_vcpu_thread(v);
-	return ret;
+	if (ret) {
+		vcpu__free(v);
+		return ret;
+	}
+	vcpu__publish(vm, v);
+	return kvm__start_vcpu_thread(v);
 }
 
 /*
@@ -81,16 +89,27 @@ void accel__kick(struct vcpu *v)
 		pthread_kill(v->thread, KICK_SIGNAL);
 }
 
-int kvm__create_vcpu(struct vm *vm, struct vcpu *v)
+/* Undo a kvm__create_vcpu() that failed part-way (KVM keeps the vCPU id). */
+static void release_vcpu(struct vcpu *v)
+{
+	struct kvm_vcpu_state *vs = VS(v);
+
+	if (!vs)
+		return;
+	if (vs->run)
+		munmap(vs->run, KS(v->vm)->run_size);
+	if (vs->fd >= 0)
+		close(vs->fd);
+	free(vs);
+	v->accel = NULL;
+}
+
+static int setup_vcpu(struct vm *vm, struct vcpu *v, struct kvm_vcpu_state *vs)
 {
 	struct kvm_state *ks = KS(vm);
-	struct kvm_vcpu_state *vs = calloc(1, sizeof(*vs));
 	struct kvm_enable_cap papr = { .cap = KVM_CAP_PPC_PAPR };
 	u32 compat = vm->logical_pvr;
 
-	if (!vs)
-		return -ENOMEM;
-	v->accel = vs;
 	vs->fd = ioctl(ks->vm_fd, KVM_CREATE_VCPU, v->id);
 	if (vs->fd < 0) {
 		pr_err("KVM_CREATE_VCPU %u: %s", v->id, strerror(errno));
@@ -125,6 +144,21 @@ int kvm__create_vcpu(struct vm *vm, struct vcpu *v)
 	/* A new vcore gets the VM's LPCR, which never has ILE/AIL: copy ours. */
 	vs->lpcr_gen = ks->lpcr_gen - 1;
 	return kvm__apply_lpcr(v);
+}
+
+int kvm__create_vcpu(struct vm *vm, struct vcpu *v)
+{
+	struct kvm_vcpu_state *vs = calloc(1, sizeof(*vs));
+	int ret;
+
+	if (!vs)
+		return -ENOMEM;
+	vs->fd = -1;
+	v->accel = vs;
+	ret = setup_vcpu(vm, v, vs);
+	if (ret)
+		release_vcpu(v);
+	return ret;
 }
 
 static int set_start_regs(struct vcpu *v, u64 pc, u64 r3)
@@ -301,7 +335,7 @@ void kvm__join(struct vm *vm)
 {
 	unsigned int i;
 
-	for (i = 0; i < vm->nr_vcpus; i++)
+	for (i = 0; i < vm__nr_vcpus(vm); i++)
 		if (VS(vm->vcpus[i])->thread_started)
 			pthread_join(vm->vcpus[i]->thread, NULL);
 }

@@ -288,7 +288,7 @@ int accel__set_lpcr(struct vm *vm, u64 mask, u64 bits)
 	ks->lpcr_bits = (ks->lpcr_bits & ~mask) | (bits & mask);
 	ks->lpcr_gen++;
 	pthread_mutex_unlock(&vm->lock);
-	for (i = 0; i < vm->nr_vcpus; i++) {
+	for (i = 0; i < vm__nr_vcpus(vm); i++) {
 		struct vcpu *v = vm->vcpus[i];
 
 		if (pthread_equal(v->thread, pthread_self())) {

@@ -10,11 +10,11 @@
 #include "pvm/vcpu.h"
 #include "pvm/vm.h"
 
-struct vcpu *vcpu__new(struct vm *vm, unsigned int id)
+struct vcpu *vcpu__alloc(struct vm *vm, unsigned int id)
 {
 	struct vcpu *v;
 
-	if (vm->nr_vcpus >= PVM_MAX_VCPUS)
+	if (vm__nr_vcpus(vm) >= PVM_MAX_VCPUS)
 		return NULL;
 	v = calloc(1, sizeof(*v));
 	if (!v)
@@ -23,9 +23,28 @@ struct vcpu *vcpu__new(struct vm *vm, unsigned int id)
 	v->id = id;
 	v->state = VCPU_STOPPED;
 	pthread_cond_init(&v->cond, NULL);
+	return v;
+}
+
+/*
+ * Other threads walk vm->vcpus without the lock (RTAS on vCPU threads, kicks
+ * at exit): the entry is written first, the count published after it, so a
+ * reader that sees the count sees a complete vCPU.
+ */
+void vcpu__publish(struct vm *vm, struct vcpu *v)
+{
 	pthread_mutex_lock(&vm->lock);
-	vm->vcpus[vm->nr_vcpus++] = v;
+	vm->vcpus[vm->nr_vcpus] = v;
+	__atomic_store_n(&vm->nr_vcpus, vm->nr_vcpus + 1, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&vm->lock);
+}
+
+struct vcpu *vcpu__new(struct vm *vm, unsigned int id)
+{
+	struct vcpu *v = vcpu__alloc(vm, id);
+
+	if (v)
+		vcpu__publish(vm, v);
 	return v;
 }
 

@@ -37,7 +37,7 @@ void vm__exit(struct vm *vm)
 {
 	unsigned int i;
 
-	for (i = 0; i < vm->nr_vcpus; i++)
+	for (i = 0; i < vm__nr_vcpus(vm); i++)
 		vcpu__free(vm->vcpus[i]);
 	vm->nr_vcpus = 0;
 	if (vm->exit_efd >= 0)
@@ -49,7 +49,7 @@ struct vcpu *vm__find_vcpu(struct vm *vm, unsigned int server)
 {
 	unsigned int i;
 
-	for (i = 0; i < vm->nr_vcpus; i++)
+	for (i = 0; i < vm__nr_vcpus(vm); i++)
 		if (vm->vcpus[i]->id == server)
 			return vm->vcpus[i];
 	return NULL;
@@ -64,11 +64,11 @@ void vm__request_exit(struct vm *vm, enum vm_exit why)
 	pthread_mutex_lock(&vm->lock);
 	if (vm->exit_reason == VM_EXIT_NONE)
 		vm->exit_reason = why;
-	for (i = 0; i < vm->nr_vcpus; i++)
+	for (i = 0; i < vm__nr_vcpus(vm); i++)
 		pthread_cond_broadcast(&vm->vcpus[i]->cond);
 	pthread_cond_broadcast(&vm->pause_cond);
 	pthread_mutex_unlock(&vm->lock);
-	for (i = 0; i < vm->nr_vcpus; i++)
+	for (i = 0; i < vm__nr_vcpus(vm); i++)
 		accel__kick(vm->vcpus[i]);
 	n = write(vm->exit_efd, &one, sizeof(one));
 }
@@ -82,7 +82,7 @@ void vm__pause(struct vm *vm, bool pause)
 	pthread_cond_broadcast(&vm->pause_cond);
 	pthread_mutex_unlock(&vm->lock);
 	if (pause)
-		for (i = 0; i < vm->nr_vcpus; i++)
+		for (i = 0; i < vm__nr_vcpus(vm); i++)
 			accel__kick(vm->vcpus[i]);
 }
 

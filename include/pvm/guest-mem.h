@@ -10,6 +10,7 @@ struct gmem_region {
 	u64 gpa;
 	u64 size;
 	u8 *hva;
+	u32 seq;	/* odd while the slot is being rewritten (seqcount) */
 };
 
 /*

@@ -30,7 +30,11 @@ struct vcpu {
 	u64 stat_hcalls;
 };
 
+/* Allocate and publish in vm->vcpus (boot vCPUs). */
 struct vcpu *vcpu__new(struct vm *vm, unsigned int id);
+/* Hot-add: allocate, set up with the accelerator, then publish. */
+struct vcpu *vcpu__alloc(struct vm *vm, unsigned int id);
+void vcpu__publish(struct vm *vm, struct vcpu *v);
 void vcpu__free(struct vcpu *v);
 int vcpu__start(struct vcpu *v, u64 pc, u64 r3);
 void vcpu__stop_self(struct vcpu *v);

@@ -132,6 +132,12 @@ struct vm {
 	void *accel;
 };
 
+/* How many vCPUs vm->vcpus holds, for walkers without vm->lock (see vcpu__publish). */
+static inline unsigned int vm__nr_vcpus(struct vm *vm)
+{
+	return __atomic_load_n(&vm->nr_vcpus, __ATOMIC_ACQUIRE);
+}
+
 int vm__init(struct vm *vm, const struct vm_config *cfg);
 void vm__exit(struct vm *vm);
 struct vcpu *vm__find_vcpu(struct vm *vm, unsigned int server);
