@@ -430,9 +430,9 @@ static void rtas_configure_connector(struct rtas_call *c)
 int drc__hotplug_mem(struct vm *vm, s64 bytes, char *why, size_t whylen)
 {
 	struct drc_table *t = vm->drcs;
-	u64 want = bytes < 0 ? -(u64)bytes : (u64)bytes;
+	u64 want = bytes < 0 ? -(u64)bytes : (u64)bytes, n;
 	u32 picked[EVENT_QUEUE_MAX];
-	unsigned int n, i, done = 0;
+	unsigned int i, done = 0;
 	int ret = 0;
 
 	if (!t) {
@@ -517,79 +517,6 @@ int drc__hotplug_mem(struct vm *vm, s64 bytes, char *why, size_t whylen)
 		if (events__hotplug(vm, HP_RESOURCE_MEM,
 				    bytes > 0 ? HP_ACTION_ADD : HP_ACTION_REMOVE,
 				    HP_ID_INDEX, picked[i], 0)) {
-			snprintf(why, whylen, "the guest's event queue is full");
-			return -EBUSY;
-		}
-	}
-	return 0;
-}
-
-int drc__hotplug_cpu(struct vm *vm, s64 count, char *why, size_t whylen)
-{
-	struct drc_table *t = vm->drcs;
-	unsigned int want = count < 0 ? -count : count, i, done = 0, th;
-	struct drc *pick[PVM_MAX_VCPUS];
-	int ret = 0;
-
-	if (!t || !t->nr_cpus) {
-		snprintf(why, whylen, "CPU hotplug needs pvm run --max-cpus above --cpus");
-		return -ENOTSUP;
-	}
-	if (!events__guest_listens(vm, EVENT_HOTPLUG)) {
-		snprintf(why, whylen, "the guest has not enabled hotplug events (no DLPAR support, or still booting)");
-		return -ENOTSUP;
-	}
-	if (!want || want > t->nr_cpus) {
-		snprintf(why, whylen, "count must be 1 to %u cores", t->nr_cpus);
-		return -EINVAL;
-	}
-	pthread_mutex_lock(&vm->lock);
-	for (i = 0; i < t->nr_cpus; i++) {
-		if (t->cpu[i].unplug_requested) {
-			snprintf(why, whylen, "a CPU unplug is still pending");
-			ret = -EBUSY;
-		}
-	}
-	if (count > 0) {
-		for (i = 0; !ret && i < t->nr_cpus && done < want; i++)
-			if (!t->cpu[i].attached && t->cpu[i].state == DRC_UNUSABLE)
-				pick[done++] = &t->cpu[i];
-	} else {
-		for (i = t->nr_cpus; !ret && i-- > 0 && done < want;)
-			if (!t->cpu[i].boot && t->cpu[i].attached && t->cpu[i].state == DRC_CONFIGURED)
-				pick[done++] = &t->cpu[i];
-	}
-	if (!ret && done < want) {
-		snprintf(why, whylen, count > 0 ? "only %u more cores fit below --max-cpus" :
-			 "only %u hot-added cores can be removed (boot cores never)", done);
-		ret = -ENOSPC;
-	}
-	if (!ret && count < 0)
-		for (i = 0; i < done; i++)
-			pick[i]->unplug_requested = true;
-	pthread_mutex_unlock(&vm->lock);
-	if (ret)
-		return ret;
-
-	for (i = 0; i < done; i++) {
-		struct drc *d = pick[i];
-
-		if (count > 0) {
-			/* Parked vCPUs of an earlier plug are reused. */
-			for (th = 0; th < vm->cfg.threads; th++) {
-				unsigned int id = d->core * vm->cfg.threads + th;
-
-				if (!vm__find_vcpu(vm, id) && (ret = accel__add_vcpu(vm, id))) {
-					snprintf(why, whylen, "cannot create vCPU %u: %s", id, strerror(-ret));
-					return ret;
-				}
-			}
-			pthread_mutex_lock(&vm->lock);
-			d->attached = true;
-			pthread_mutex_unlock(&vm->lock);
-		}
-		if (events__hotplug(vm, HP_RESOURCE_CPU, count > 0 ? HP_ACTION_ADD : HP_ACTION_REMOVE,
-				    HP_ID_INDEX, d->index, 0)) {
 			snprintf(why, whylen, "the guest's event queue is full");
 			return -EBUSY;
 		}

@@ -88,7 +88,15 @@ TEST_F(ctl, bad_requests_keep_the_connection)
 		{ "{\"command\":\"query\",\"args\":[1]}\n", "bad-request" },
 		{ "{\"command\":\"stop\",\"args\":{\"force\":\"yes\"}}\n", "bad-argument" },
 		{ "{\"command\":\"resume\"}\n", "state" },
-		{ "{\"command\":\"hotplug\",\"args\":{\"resource\":\"mem\",\"bytes\":99999999999999999}}\n", "unsupported" },
+		{ "{\"command\":\"hotplug\",\"args\":{\"resource\":\"mem\",\"bytes\":99999999999999999}}\n", "bad-argument" },
+		/* Out-of-range numbers are refused, never truncated or negated. */
+		{ "{\"command\":\"hotplug\",\"args\":{\"resource\":\"cpu\",\"count\":-9223372036854775808}}\n", "bad-argument" },
+		{ "{\"command\":\"hotplug\",\"args\":{\"resource\":\"cpu\",\"count\":4294967297}}\n", "bad-argument" },
+		{ "{\"command\":\"hotplug\",\"args\":{\"resource\":\"cpu\",\"count\":18446744073709551615}}\n", "bad-argument" },
+		{ "{\"command\":\"hotplug\",\"args\":{\"resource\":\"cpu\",\"count\":0}}\n", "bad-argument" },
+		{ "{\"command\":\"hotplug\",\"args\":{\"resource\":\"mem\",\"bytes\":1152921504875282432}}\n", "bad-argument" },
+		{ "{\"command\":\"hotplug\",\"args\":{\"resource\":\"mem\",\"bytes\":-9223372036854775808}}\n", "bad-argument" },
+		{ "{\"command\":\"hotplug\",\"args\":{\"resource\":\"mem\",\"bytes\":1e30}}\n", "bad-argument" },
 	};
 	int fd = connect_to(self->path);
 	unsigned int i;

@@ -132,6 +132,23 @@ TEST_F(drc, memory_limits)
 	EXPECT_EQ(0U, events__pending(&self->t.vm, EVENT_HOTPLUG));
 }
 
+/* Numbers that used to be truncated or negated: refused, nothing plugged. */
+TEST_F(drc, out_of_range_requests)
+{
+	/* 2^60 + 2^28: its LMB count is 2^32 + 1, which was narrowed to 1. */
+	EXPECT_EQ(-E2BIG, drc__hotplug_mem(&self->t.vm, (s64)((1ULL << 60) + SZ_256M),
+					   self->why, sizeof(self->why)));
+	EXPECT_EQ(-E2BIG, drc__hotplug_mem(&self->t.vm, INT64_MIN + (s64)SZ_256M * 0,
+					   self->why, sizeof(self->why)));
+	EXPECT_EQ(-EINVAL, drc__hotplug_cpu(&self->t.vm, INT64_MIN, self->why, sizeof(self->why)));
+	EXPECT_EQ(-EINVAL, drc__hotplug_cpu(&self->t.vm, 4294967297LL, self->why, sizeof(self->why)));
+	EXPECT_EQ(-EINVAL, drc__hotplug_cpu(&self->t.vm, -4294967297LL, self->why, sizeof(self->why)));
+	EXPECT_EQ(-EINVAL, drc__hotplug_cpu(&self->t.vm, 0, self->why, sizeof(self->why)));
+	EXPECT_EQ(0, fake_accel.memslots);
+	EXPECT_EQ(0U, drc__hotplugged_bytes(&self->t.vm));
+	EXPECT_EQ(0U, events__pending(&self->t.vm, EVENT_HOTPLUG));
+}
+
 TEST_F(drc, guest_not_listening)
 {
 	fake_accel.irq_state[events__irq(&self->t.vm, EVENT_HOTPLUG) - IRQ_BASE] =

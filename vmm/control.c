@@ -275,10 +275,29 @@ static int cmd_stop(struct vm *vm, struct json_object *args,
 	return 0;
 }
 
+/*
+ * An integer argument within [min, max]. json-c saturates numbers beyond
+ * 64 bits to INT64_MIN/MAX, so those two are refused as well: no argument
+ * can mean them.
+ */
+static bool int_arg(struct json_object *args, const char *key, s64 min, s64 max, s64 *out)
+{
+	struct json_object *o;
+	s64 v;
+
+	if (!json_object_object_get_ex(args, key, &o) || !json_object_is_type(o, json_type_int))
+		return false;
+	v = json_object_get_int64(o);
+	if (v == INT64_MIN || v == INT64_MAX || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
 static int cmd_hotplug(struct vm *vm, struct json_object *args,
 		       struct json_object *res, struct control_error *err)
 {
-	struct json_object *r, *b;
+	struct json_object *r;
 	char why[160];
 	s64 bytes;
 	int ret;
@@ -287,14 +306,16 @@ static int cmd_hotplug(struct vm *vm, struct json_object *args,
 	    !json_object_is_type(r, json_type_string))
 		return control__error(err, "bad-argument", "\"resource\" must be \"mem\" or \"cpu\"");
 	if (!strcmp(json_object_get_string(r), "cpu")) {
-		if (!json_object_object_get_ex(args, "count", &b) || !json_object_is_type(b, json_type_int))
-			return control__error(err, "bad-argument", "\"count\" must be an integer");
-		bytes = json_object_get_int64(b);
+		if (!int_arg(args, "count", -PVM_MAX_VCPUS, PVM_MAX_VCPUS, &bytes) || !bytes)
+			return control__error(err, "bad-argument",
+					      "\"count\" must be a non-zero integer from %d to %d",
+					      -PVM_MAX_VCPUS, PVM_MAX_VCPUS);
 		ret = drc__hotplug_cpu(vm, bytes, why, sizeof(why));
 	} else if (!strcmp(json_object_get_string(r), "mem")) {
-		if (!json_object_object_get_ex(args, "bytes", &b) || !json_object_is_type(b, json_type_int))
-			return control__error(err, "bad-argument", "\"bytes\" must be an integer");
-		bytes = json_object_get_int64(b);
+		if (!int_arg(args, "bytes", -(s64)PVM_MAX_RAM, PVM_MAX_RAM, &bytes) || !bytes)
+			return control__error(err, "bad-argument",
+					      "\"bytes\" must be a non-zero integer within +-%llu GiB",
+					      PVM_MAX_RAM / SZ_1G);
 		ret = drc__hotplug_mem(vm, bytes, why, sizeof(why));
 	} else {
 		return control__error(err, "bad-argument", "\"resource\" must be \"mem\" or \"cpu\"");
