@@ -52,36 +52,49 @@ static void rtas_os_term(struct rtas_call *c)
 static void rtas_display_character(struct rtas_call *c)
 {
 	struct vm *vm = c->vm;
-	char ch = c->args[0] & 0xff;
+	char ch = c->args[0] & 0xff, line[sizeof(vm->panel)] = "";
 
 	pthread_mutex_lock(&vm->lock);
 	if (ch == '\n' || ch == '\r' || vm->panel_len == sizeof(vm->panel) - 1) {
-		if (vm->panel_len) {
-			vm->panel[vm->panel_len] = '\0';
-			pr_info("panel: %s", vm->panel);
-		}
+		memcpy(line, vm->panel, vm->panel_len);
+		line[vm->panel_len] = '\0';
 		vm->panel_len = 0;
 	}
 	if (ch >= 0x20 && ch < 0x7f)
 		vm->panel[vm->panel_len++] = ch;
 	pthread_mutex_unlock(&vm->lock);
+	/* Logged outside the lock: a slow stderr must not hold up other vCPUs. */
+	if (*line)
+		pr_info("panel: %s", line);
 	c->rets[0] = RTAS_OUT_SUCCESS;
 }
 
-static s64 now_ns(struct vm *vm)
+/* The guest's wall clock: host time plus its offset. */
+static void guest_now(struct vm *vm, time_t *secs, s64 *nsec)
 {
 	struct timespec ts;
+	s64 s, ns;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	return (s64)ts.tv_sec * 1000000000LL + ts.tv_nsec + vm->rtc_offset_ns;
+	pthread_mutex_lock(&vm->lock);
+	s = (s64)ts.tv_sec + vm->rtc_offset_s;
+	ns = ts.tv_nsec + vm->rtc_offset_ns;
+	pthread_mutex_unlock(&vm->lock);
+	if (ns >= 1000000000LL) {
+		s++;
+		ns -= 1000000000LL;
+	}
+	*secs = s;
+	*nsec = ns;
 }
 
 static void rtas_get_time_of_day(struct rtas_call *c)
 {
-	s64 ns = now_ns(c->vm);
-	time_t secs = ns / 1000000000LL;
+	time_t secs;
+	s64 ns;
 	struct tm tm;
 
+	guest_now(c->vm, &secs, &ns);
 	if (!gmtime_r(&secs, &tm)) {
 		c->rets[0] = (u32)RTAS_OUT_HW_ERROR;
 		return;
@@ -93,7 +106,7 @@ static void rtas_get_time_of_day(struct rtas_call *c)
 	c->rets[4] = tm.tm_hour;
 	c->rets[5] = tm.tm_min;
 	c->rets[6] = tm.tm_sec;
-	c->rets[7] = ns % 1000000000LL;
+	c->rets[7] = ns;
 }
 
 static void rtas_set_time_of_day(struct rtas_call *c)
@@ -101,6 +114,7 @@ static void rtas_set_time_of_day(struct rtas_call *c)
 	const u32 *a = c->args;
 	struct timespec ts;
 	struct tm tm = { 0 };
+	s64 off_s, off_ns;
 	time_t t;
 
 	if (a[0] < 1970 || a[0] > 9999 || a[1] < 1 || a[1] > 12 || a[2] < 1 ||
@@ -116,8 +130,17 @@ static void rtas_set_time_of_day(struct rtas_call *c)
 	tm.tm_sec = a[5];
 	t = timegm(&tm);
 	clock_gettime(CLOCK_REALTIME, &ts);
-	c->vm->rtc_offset_ns = ((s64)t - ts.tv_sec) * 1000000000LL +
-			       ((s64)a[6] - ts.tv_nsec);
+	/* Seconds and nanoseconds apart: year 9999 in ns would overflow s64. */
+	off_s = (s64)t - ts.tv_sec;
+	off_ns = (s64)a[6] - ts.tv_nsec;
+	if (off_ns < 0) {
+		off_s--;
+		off_ns += 1000000000LL;
+	}
+	pthread_mutex_lock(&c->vm->lock);
+	c->vm->rtc_offset_s = off_s;
+	c->vm->rtc_offset_ns = off_ns;
+	pthread_mutex_unlock(&c->vm->lock);
 	c->rets[0] = RTAS_OUT_SUCCESS;
 }
 

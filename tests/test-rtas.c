@@ -83,7 +83,7 @@ TEST_F(rtas, set_then_get_time_of_day)
 	time_t got;
 
 	ASSERT_EQ(0, call(&self->t, RTAS_SET_TIME_OF_DAY, 7, set, 1, NULL));
-	EXPECT_NE(0, self->t.vm.rtc_offset_ns);
+	EXPECT_NE(0, self->t.vm.rtc_offset_s);
 	ASSERT_EQ(0, call(&self->t, RTAS_GET_TIME_OF_DAY, 0, NULL, 8, r));
 	EXPECT_EQ(2030U, r[1]);
 	EXPECT_EQ(1U, r[2]);
@@ -93,6 +93,28 @@ TEST_F(rtas, set_then_get_time_of_day)
 	got = tod_secs(r);
 	EXPECT_LE(timegm(&want), got);
 	EXPECT_GE(timegm(&want) + 2, got);
+}
+
+/* The far ends of the accepted range: year 9999 used to overflow the offset. */
+TEST_F(rtas, time_of_day_extremes)
+{
+	static const u32 years[][7] = {
+		{ 9999, 6, 15, 12, 0, 0, 999999999 },
+		{ 1970, 1, 1, 0, 0, 0, 0 },
+		{ 2262, 4, 12, 0, 0, 0, 0 },
+	};
+	unsigned int i;
+	u32 r[8];
+
+	for (i = 0; i < ARRAY_SIZE(years); i++) {
+		ASSERT_EQ(0, call(&self->t, RTAS_SET_TIME_OF_DAY, 7, years[i], 1, NULL));
+		ASSERT_EQ(0, call(&self->t, RTAS_GET_TIME_OF_DAY, 0, NULL, 8, r));
+		EXPECT_EQ(years[i][0], r[1]) {
+			TH_LOG("set %u, read back %u-%u-%u", years[i][0], r[1], r[2], r[3]);
+		}
+		EXPECT_EQ(years[i][1], r[2]);
+		EXPECT_LT(r[7], 1000000000U);
+	}
 }
 
 TEST_F(rtas, set_time_of_day_bad_fields)
@@ -116,6 +138,7 @@ TEST_F(rtas, set_time_of_day_bad_fields)
 			TH_LOG("case %u", i);
 		}
 	}
+	EXPECT_EQ(0, self->t.vm.rtc_offset_s);
 	EXPECT_EQ(0, self->t.vm.rtc_offset_ns);
 	/* Six arguments is the wrong shape. */
 	EXPECT_EQ(RTAS_OUT_PARAM_ERROR, call(&self->t, RTAS_SET_TIME_OF_DAY, 6, bad[0], 1, NULL));

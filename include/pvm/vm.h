@@ -105,7 +105,12 @@ struct vm {
 	u32 radix_ap[8];	/* ibm,processor-radix-AP-encodings */
 	unsigned int nr_radix_ap;
 
-	/* Guest clock: RTAS set-time-of-day moves this offset from host time. */
+	/*
+	 * Guest clock: RTAS set-time-of-day moves it this far from host time
+	 * (seconds plus 0..999999999 ns, under lock; in ns it would overflow
+	 * for years past 2262).
+	 */
+	s64 rtc_offset_s;
 	s64 rtc_offset_ns;
 
 	/* Operator panel text from display-character, logged line by line. */
