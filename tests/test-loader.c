@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* loader__load_elf(): placement, BSS, entry, and every way an image is refused. */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -322,6 +325,57 @@ TEST(loader_strerror)
 	EXPECT_NE(NULL, strstr(loader__strerror(-EINVAL), "malformed"));
 	EXPECT_NE(NULL, strstr(loader__strerror(-E2BIG), "fit"));
 	EXPECT_STREQ(strerror(ENOENT), loader__strerror(-ENOENT));
+}
+
+/*
+ * The image is read into pvm's own memory: truncating or rewriting the file
+ * afterwards changes nothing (a mapping of the file would SIGBUS pvm).
+ */
+TEST_F(loader, read_file_survives_truncation)
+{
+	char path[64];
+	size_t len = build1(self->img, false, &simple), got;
+	void *data;
+	int fd;
+
+	snprintf(path, sizeof(path), "/tmp/pvm-test-kernel-%d", getpid());
+	fd = open(path, O_CREAT | O_TRUNC | O_WRONLY, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ((ssize_t)len, write(fd, self->img, len));
+	close(fd);
+	ASSERT_EQ(0, loader__read_file(path, SZ_1M, &data, &got));
+	ASSERT_EQ(len, got);
+	EXPECT_EQ(0, memcmp(data, self->img, len));
+	ASSERT_EQ(0, truncate(path, 0));
+	ASSERT_EQ(0, loader__load_elf(&self->gm, L_BASE, L_RAM, data, got, &self->li));
+	EXPECT_TRUE(seg_loaded(self->ram, L_BASE, &simple));
+	free(data);
+	unlink(path);
+}
+
+TEST(read_file_errors)
+{
+	char path[64];
+	void *data = (void *)1;
+	size_t len = 7;
+	int fd;
+
+	EXPECT_EQ(-ENOENT, loader__read_file("/nonexistent/vmlinux", SZ_1M, &data, &len));
+	EXPECT_EQ(NULL, data);
+	EXPECT_EQ(0U, len);
+	EXPECT_EQ(-EISDIR, loader__read_file("/tmp", SZ_1M, &data, &len));
+	EXPECT_EQ(-EISDIR, loader__read_file("/dev/null", SZ_1M, &data, &len));
+	snprintf(path, sizeof(path), "/tmp/pvm-test-empty-%d", getpid());
+	fd = open(path, O_CREAT | O_TRUNC | O_WRONLY, 0600);
+	ASSERT_LE(0, fd);
+	close(fd);
+	EXPECT_EQ(-ENODATA, loader__read_file(path, SZ_1M, &data, &len));
+	ASSERT_EQ(0, truncate(path, 4097));
+	EXPECT_EQ(-EFBIG, loader__read_file(path, 4096, &data, &len));
+	EXPECT_EQ(0, loader__read_file(path, 4097, &data, &len));
+	EXPECT_EQ(4097U, len);
+	free(data);
+	unlink(path);
 }
 
 TEST_HARNESS_MAIN

@@ -60,31 +60,25 @@ struct image {
 
 static int read_image(const char *what, const char *path, struct image *img)
 {
-	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int ret = loader__read_file(path, MAX_IMAGE, &img->data, &img->len);
 
-	if (fd < 0) {
-		pr_err("cannot open %s '%s': %s", what, path, strerror(errno));
-		return PVM_EXIT_NOINPUT;
-	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+	switch (ret) {
+	case 0:
+		return 0;
+	case -EISDIR:
 		pr_err("%s '%s' is not a regular file", what, path);
-		close(fd);
 		return PVM_EXIT_NOINPUT;
-	}
-	if ((u64)st.st_size > MAX_IMAGE || st.st_size == 0) {
-		pr_err("%s '%s' is %s", what, path, st.st_size ? "larger than 1 GiB" : "empty");
-		close(fd);
+	case -ENODATA:
+	case -EFBIG:
+		pr_err("%s '%s' is %s", what, path, ret == -EFBIG ? "larger than 1 GiB" : "empty");
 		return PVM_EXIT_BADIMAGE;
-	}
-	img->len = st.st_size;
-	img->data = mmap(NULL, img->len, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (img->data == MAP_FAILED) {
-		pr_err("cannot map %s '%s': %s", what, path, strerror(errno));
+	case -ESTALE:
+		pr_err("%s '%s' changed while pvm read it", what, path);
+		return PVM_EXIT_NOINPUT;
+	default:
+		pr_err("cannot open %s '%s': %s", what, path, strerror(-ret));
 		return PVM_EXIT_NOINPUT;
 	}
-	return 0;
 }
 
 static int parse_args(int argc, char **argv, struct vm_config *cfg)
@@ -366,6 +360,10 @@ int cmd_run(int argc, char **argv)
 	}
 
 	ret = vm__load(&vm, kernel.data, kernel.len, initrd.data, initrd.len);
+	/* The guest has its copies: pvm keeps none of the images. */
+	free(kernel.data);
+	free(initrd.data);
+	kernel.data = initrd.data = NULL;
 	if (ret == -E2BIG) {
 		pr_err("guest memory (%llu MiB) is too small for the kernel%s",
 		       (unsigned long long)(cfg.ram_size / SZ_1M), cfg.initrd ? " and initrd" : "");

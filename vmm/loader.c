@@ -2,6 +2,11 @@
 #include <elf.h>
 #include <errno.h>
 #include <string.h>
+#include <stdlib.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <errno.h>
 
 #include "pvm/guest-mem.h"
 #include "pvm/loader.h"
@@ -129,8 +134,11 @@ int loader__load_elf(struct guest_mem *gm, u64 base, u64 limit,
 	ret = load_segments(gm, &e, len, phoff, phnum, base, limit, li, false);
 	if (ret)
 		return ret;
-	if (gm)
-		load_segments(gm, &e, len, phoff, phnum, base, limit, li, true);
+	if (gm) {
+		ret = load_segments(gm, &e, len, phoff, phnum, base, limit, li, true);
+		if (ret)
+			return ret;
+	}
 	li->entry = entry_addr(&e, phoff, phnum, base,
 			       rd64(&e, h + offsetof(Elf64_Ehdr, e_entry)));
 	return 0;
@@ -148,4 +156,59 @@ const char *loader__strerror(int err)
 	default:
 		return strerror(-err);
 	}
+}
+
+/*
+ * The whole file, read into memory pvm owns: the image is copied into the
+ * guest and freed right after, so a file truncated or rewritten under a
+ * running VM can neither crash pvm (as a SIGBUS on a mapping would) nor cost
+ * its size in resident memory for the VM's life.
+ */
+int loader__read_file(const char *path, size_t max, void **data, size_t *len)
+{
+	struct stat st;
+	size_t got = 0;
+	u8 *buf;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), ret;
+
+	*data = NULL;
+	*len = 0;
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st)) {
+		ret = -errno;
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		ret = -EISDIR;
+		goto out;
+	}
+	if (!st.st_size || (u64)st.st_size > max) {
+		ret = st.st_size ? -EFBIG : -ENODATA;
+		goto out;
+	}
+	buf = malloc(st.st_size);
+	if (!buf) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + got, st.st_size - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			/* Shrunk while we read: what we have is not the image. */
+			ret = n ? -errno : -ESTALE;
+			free(buf);
+			goto out;
+		}
+		got += n;
+	}
+	*data = buf;
+	*len = got;
+	ret = 0;
+out:
+	close(fd);
+	return ret;
 }

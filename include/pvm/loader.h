@@ -23,5 +23,11 @@ struct load_info {
 int loader__load_elf(struct guest_mem *gm, u64 base, u64 limit,
 		     const void *img, size_t len, struct load_info *li);
 const char *loader__strerror(int err);
+/*
+ * Read a regular file of 1..max bytes into a malloc'd buffer (free() it).
+ * -EISDIR not a regular file, -ENODATA empty, -EFBIG over max, -ESTALE it
+ * shrank while being read, else -errno from open/read.
+ */
+int loader__read_file(const char *path, size_t max, void **data, size_t *len);
 
 #endif
