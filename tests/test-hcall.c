@@ -17,7 +17,7 @@ FIXTURE(hcall) {
 
 FIXTURE_SETUP(hcall)
 {
-	const struct testvm_opts o = { .nr_cpus = 1, .threads = 2 };
+	const struct testvm_opts o = { .nr_cpus = 1, .threads = 2, .test_exit = true };
 	unsigned int i;
 
 	ASSERT_EQ(0, testvm__setup(&self->t, &o));
@@ -316,15 +316,41 @@ TEST_F(hcall, get_cpu_characteristics)
 
 TEST_F(hcall, pvm_exit)
 {
-	EXPECT_EQ(H_SUCCESS, HC(H_PVM_EXIT, 0x1234));
+	EXPECT_EQ(H_SUCCESS, HC(H_PVM_EXIT, 0x34));
 	EXPECT_EQ(VM_EXIT_GUEST, self->t.vm.exit_reason);
 	EXPECT_EQ(0x34, self->t.vm.guest_status);
 	EXPECT_TRUE(vm__exiting(&self->t.vm));
 	EXPECT_EQ(2U, fake_accel.kicks);
 	/* A second exit changes neither the reason nor the status. */
-	EXPECT_EQ(H_SUCCESS, HC(H_PVM_EXIT, 0x77));
+	EXPECT_EQ(H_SUCCESS, HC(H_PVM_EXIT, 0x17));
 	EXPECT_EQ(VM_EXIT_GUEST, self->t.vm.exit_reason);
 	EXPECT_EQ(0x34, self->t.vm.guest_status);
+}
+
+/* pvm's own statuses (64..79 and up) are not the guest's to choose. */
+TEST_F(hcall, pvm_exit_range)
+{
+	static const u64 bad[] = { 64, 65, 71, 0xff, 0x1234, 0x100, ~0ULL };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		EXPECT_EQ(H_PARAMETER, HC(H_PVM_EXIT, bad[i]));
+	EXPECT_FALSE(vm__exiting(&self->t.vm));
+	EXPECT_EQ(H_SUCCESS, HC(H_PVM_EXIT, 63));
+	EXPECT_EQ(63, self->t.vm.guest_status);
+}
+
+/* Without pvm run --test-exit the call does not exist. */
+TEST(pvm_exit_needs_the_option)
+{
+	const struct testvm_opts o = { 0 };
+	struct testvm t;
+	u64 a[HCALL_NR_ARGS] = { 0 };
+
+	ASSERT_EQ(0, testvm__setup(&t, &o));
+	EXPECT_EQ(H_FUNCTION, hcall__dispatch(&t.vm, t.vm.vcpus[0], H_PVM_EXIT, a));
+	EXPECT_FALSE(vm__exiting(&t.vm));
+	testvm__teardown(&t);
 }
 
 TEST_F(hcall, pvm_exit_after_other_reason)

@@ -51,6 +51,7 @@ struct testvm_opts {
 	const char *tpm_path;	/* vm_config.tpm_path: registers H_TPM_COMM */
 	const char *nvram_path;	/* vm_config.nvram_path / nvram_fd: NVRAM image file */
 	int nvram_fd;
+	bool test_exit;		/* vm_config.test_exit: H_PVM_EXIT registered */
 };
 
 struct testvm {
@@ -100,6 +101,7 @@ static inline int testvm__setup(struct testvm *t, const struct testvm_opts *o)
 	cfg.tpm_path = o->tpm_path;
 	cfg.nvram_path = o->nvram_path;
 	cfg.nvram_fd = o->nvram_fd;
+	cfg.test_exit = o->test_exit;
 	if (o->hvpipe_ids)
 		memcpy(cfg.hvpipe_ids, o->hvpipe_ids,
 		       sizeof(u32) * MIN(o->nr_hvpipe, (unsigned int)HVPIPE_MAX_SOURCES));

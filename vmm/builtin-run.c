@@ -46,6 +46,8 @@ const char run_usage[] =
 	"      --nvram FILE     keep the guest's NVRAM in FILE (created blank, 64 KiB,\n"
 	"                       if missing); default: a blank NVRAM in memory\n"
 	"      --loglevel L     error, warning, info or debug (default warning)\n"
+	"      --test-exit      for test payloads: the guest may end pvm with a status\n"
+	"                       of its choosing, 0-63 (private hcall 0xf0f0)\n"
 	"  -h, --help           this text\n"
 	"\n"
 	"Exit status: 0 guest powered off, 1 guest panicked (ibm,os-term),\n"
@@ -97,6 +99,7 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 		{ "hvpipe-source", required_argument, NULL, 'H' },
 		{ "tpm", required_argument, NULL, 'T' },
 		{ "nvram", required_argument, NULL, 'N' },
+		{ "test-exit", no_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -180,6 +183,9 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 			break;
 		case 'N':
 			cfg->nvram_path = optarg;
+			break;
+		case 'E':
+			cfg->test_exit = true;
 			break;
 		case 'L':
 			log_level = log__parse_level(optarg);

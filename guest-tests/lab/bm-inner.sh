@@ -35,14 +35,14 @@ run() {
 	shift 2
 	elf=$P/${name%%:*}.elf
 	out=$W/$(echo "$name" | tr ' :/' '___').out
-	echo "# \$ pvm run -k $elf -m 256M $*"
+	echo "# \$ pvm run -k $elf -m 256M --test-exit $*"
 	t0=$(uptime_s)
 	if [ -n "${IN:-}" ]; then
 		# pvm queues the text for the guest; EOF after it changes nothing.
-		printf "$IN" | timeout "$GUEST_TIMEOUT" "$PVM" run -k "$elf" -m 256M "$@" >"$out" 2>&1
+		printf "$IN" | timeout "$GUEST_TIMEOUT" "$PVM" run -k "$elf" -m 256M --test-exit "$@" >"$out" 2>&1
 		rc=$?
 	else
-		timeout "$GUEST_TIMEOUT" "$PVM" run -k "$elf" -m 256M "$@" </dev/null >"$out" 2>&1
+		timeout "$GUEST_TIMEOUT" "$PVM" run -k "$elf" -m 256M --test-exit "$@" </dev/null >"$out" 2>&1
 		rc=$?
 	fi
 	t=$(minus "$(uptime_s)" "$t0")

@@ -84,7 +84,7 @@ run() {
 	out=$W/$name.out
 	echo "# \$ pvm run -k $ELF -m 256M $*"
 	t0=$(uptime_s)
-	timeout "$GUEST_TIMEOUT" "$PVM" run -k $ELF -m 256M "$@" </dev/null >"$out" 2>&1
+	timeout "$GUEST_TIMEOUT" "$PVM" run -k $ELF -m 256M --test-exit "$@" </dev/null >"$out" 2>&1
 	rc=$?
 	report "$name" "$out" $rc 0 "$(minus "$(uptime_s)" "$t0")"
 }
@@ -110,13 +110,13 @@ run notpm -p notpm
 # --- 3. stress ---
 name=tpmstress
 out=$W/$name.out
-echo "# \$ pvm run --name $name -k $ELF -m 256M --tpm $TPM_DEV -p stress"
+echo "# \$ pvm run --name $name -k $ELF -m 256M --test-exit --tpm $TPM_DEV -p stress"
 t0=$(uptime_s)
 # The payload waits for a console character after each sampling point: a FIFO
 # held open read-write on fd 3 is pvm's stdin.
 mkfifo $W/go
 exec 3<>$W/go
-"$PVM" run --name $name -k $ELF -m 256M --tpm "$TPM_DEV" -p stress <$W/go >"$out" 2>&1 3>&- &
+"$PVM" run --name $name -k $ELF -m 256M --test-exit --tpm "$TPM_DEV" -p stress <$W/go >"$out" 2>&1 3>&- &
 pid=$!
 # sample AT: pvm stat (rss_bytes, fds) and the LPAR's own count of pvm's
 # descriptors open on the TPM device, into s_rss, s_fds, s_tpmfd.

@@ -67,7 +67,7 @@
 /* pvm-private hcalls (platform range, never enabled in-kernel) */
 #define H_PVM_BASE 0xf0f0
 #define H_PVM_LAST 0xf0ff
-#define H_PVM_EXIT 0xf0f0	/* r4 & 0xff becomes pvm's exit status */
+#define H_PVM_EXIT 0xf0f0	/* r4 (0..63) becomes pvm's exit status; --test-exit only */
 /* Ultravisor / secure-VM hcalls; KVM leaves them to userspace. */
 #define H_SVM_BASE 0xef00
 #define H_SVM_END 0xef80
