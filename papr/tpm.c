@@ -13,6 +13,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pvm/hcall.h"
@@ -30,8 +31,83 @@ struct tpm_proxy {
 	const struct tpm_backend *be;
 	int fd;
 	unsigned int logged;
-	u64 commands, failures;
+	u64 commands, failures, refused;
+	unsigned int refused_logged;
 };
+
+/*
+ * The default command policy: what a secure-VM stack needs from the host
+ * TPM (sessions, loading and unsealing its objects, policy sessions,
+ * attestation, randomness, reading PCRs, NV and capabilities), and nothing
+ * that changes the TPM for everyone else on the host (PCR extends and
+ * resets, Clear, hierarchy and lockout settings, NV writes, persistent
+ * objects, Shutdown). Codes from the TPM 2.0 spec, part 2, TPM_CC.
+ */
+static const struct { u32 cc; const char *name; } allowed_cmds[] = {
+	{ 0x131, "CreatePrimary" }, { 0x143, "SelfTest" }, { 0x144, "Startup" },
+	{ 0x148, "Certify" }, { 0x149, "PolicyNV" }, { 0x14a, "CertifyCreation" },
+	{ 0x14c, "GetTime" }, { 0x14e, "NV_Read" }, { 0x151, "PolicySecret" },
+	{ 0x153, "Create" }, { 0x157, "Load" }, { 0x158, "Quote" },
+	{ 0x15d, "Sign" }, { 0x15e, "Unseal" }, { 0x160, "PolicySigned" },
+	{ 0x161, "ContextLoad" }, { 0x162, "ContextSave" }, { 0x165, "FlushContext" },
+	{ 0x167, "LoadExternal" }, { 0x169, "NV_ReadPublic" }, { 0x16a, "PolicyAuthorize" },
+	{ 0x16b, "PolicyAuthValue" }, { 0x16c, "PolicyCommandCode" },
+	{ 0x16d, "PolicyCounterTimer" }, { 0x16e, "PolicyCpHash" },
+	{ 0x16f, "PolicyLocality" }, { 0x170, "PolicyNameHash" }, { 0x171, "PolicyOR" },
+	{ 0x172, "PolicyTicket" }, { 0x173, "ReadPublic" }, { 0x176, "StartAuthSession" },
+	{ 0x177, "VerifySignature" }, { 0x17a, "GetCapability" }, { 0x17b, "GetRandom" },
+	{ 0x17c, "GetTestResult" }, { 0x17d, "Hash" }, { 0x17e, "PCR_Read" },
+	{ 0x17f, "PolicyPCR" }, { 0x180, "PolicyRestart" }, { 0x181, "ReadClock" },
+	{ 0x188, "PolicyDuplicationSelect" }, { 0x189, "PolicyGetDigest" },
+	{ 0x18c, "PolicyPassword" }, { 0x18f, "PolicyNvWritten" },
+	{ 0x190, "PolicyTemplate" }, { 0x192, "PolicyAuthorizeNV" },
+};
+
+bool tpm__command_allowed(u32 cc)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(allowed_cmds); i++)
+		if (allowed_cmds[i].cc == cc)
+			return true;
+	return false;
+}
+
+/* A 10-byte TPM response carrying rc, as the TPM itself answers errors. */
+static void tpm_error(u8 *out, u32 rc)
+{
+	static const u8 hdr[6] = { 0x80, 0x01, 0, 0, 0, TPM_HEADER_LEN };
+
+	memcpy(out, hdr, sizeof(hdr));
+	out[6] = rc >> 24;
+	out[7] = rc >> 16;
+	out[8] = rc >> 8;
+	out[9] = rc;
+}
+
+/* 0 to forward; else the TPM response code pvm answers instead. */
+static u32 policy_check(struct vm *vm, struct tpm_proxy *t, const u8 *in, size_t len)
+{
+	u32 cc;
+
+	if (vm->cfg.tpm_allow_all)
+		return 0;
+	if (len < TPM_HEADER_LEN)
+		return TPM_RC_COMMAND_SIZE;
+	cc = (u32)in[6] << 24 | (u32)in[7] << 16 | (u32)in[8] << 8 | in[9];
+	if (tpm__command_allowed(cc))
+		return 0;
+	pthread_mutex_lock(&t->lock);
+	t->refused++;
+	if (t->refused_logged < TPM_LOG_MAX) {
+		t->refused_logged++;
+		pr_warn("tpm: refused TPM2 command 0x%x from the guest (not in the default "
+			"policy; pvm run --tpm-allow-all lets every command through)%s", cc,
+			t->refused_logged == TPM_LOG_MAX ? "; further refusals not logged" : "");
+	}
+	pthread_mutex_unlock(&t->lock);
+	return TPM_RC_COMMAND_CODE;
+}
 
 static int dev_open(const char *path)
 {
@@ -50,20 +126,44 @@ static ssize_t dev_write(int fd, const void *buf, size_t len)
 	return n < 0 ? -errno : n;
 }
 
-/* One read of at most len bytes, after waiting (bounded) for it to be ready. */
-static ssize_t dev_read(int fd, void *buf, size_t len)
+static s64 ms_now(void)
 {
-	struct pollfd p = { .fd = fd, .events = POLLIN };
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (s64)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * One read of at most len bytes, after waiting for it to be ready: at most
+ * TPM_COMM_TIMEOUT_MS in all (interruptions do not restart the wait), and no
+ * longer than the VM lives (cancel_fd, readable once it is exiting).
+ */
+ssize_t tpm__dev_read(int fd, void *buf, size_t len, int cancel_fd)
+{
+	struct pollfd p[2] = {
+		{ .fd = fd, .events = POLLIN },
+		{ .fd = cancel_fd, .events = POLLIN },
+	};
+	s64 deadline = ms_now() + TPM_COMM_TIMEOUT_MS, left;
 	ssize_t n;
 	int r;
 
-	do {
-		r = poll(&p, 1, TPM_COMM_TIMEOUT_MS);
-	} while (r < 0 && errno == EINTR);
-	if (r < 0)
-		return -errno;
-	if (!r)
-		return -ETIMEDOUT;
+	for (;;) {
+		left = deadline - ms_now();
+		if (left <= 0)
+			return -ETIMEDOUT;
+		r = poll(p, cancel_fd >= 0 ? 2 : 1, left);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (!r)
+			return -ETIMEDOUT;
+		if (p[1].revents)
+			return -ECANCELED;
+		break;
+	}
 	do {
 		n = read(fd, buf, len);
 	} while (n < 0 && errno == EINTR);
@@ -76,7 +176,7 @@ static void dev_close(int fd)
 }
 
 static const struct tpm_backend dev_backend = {
-	.open = dev_open, .write = dev_write, .read = dev_read, .close = dev_close,
+	.open = dev_open, .write = dev_write, .read = tpm__dev_read, .close = dev_close,
 };
 
 static void session_close(struct tpm_proxy *t)
@@ -119,7 +219,7 @@ static s64 transact(struct vm *vm, struct tpm_proxy *t, const u8 *req, size_t le
 		return H_RESOURCE;
 	}
 	/* One bounded read: 0 bytes is a failure, never a reason to spin. */
-	n = t->be->read(t->fd, resp, TPM_COMM_MAX);
+	n = t->be->read(t->fd, resp, TPM_COMM_MAX, vm->exit_efd);
 	if (n <= 0) {
 		host_failed(vm, t, "no response from", n < 0 ? n : 0);
 		return H_RESOURCE;
@@ -136,6 +236,7 @@ static s64 h_tpm_comm(struct hcall_ctx *c)
 	u64 req = c->args[1] & TPM_ADDR_MASK, req_len = c->args[2];
 	u64 resp = c->args[3] & TPM_ADDR_MASK, resp_len = c->args[4];
 	u8 in[TPM_COMM_MAX], out[TPM_COMM_MAX];
+	u32 rc;
 	s64 n;
 
 	if (op == TPM_COMM_OP_CLOSE_SESSION) {
@@ -155,6 +256,14 @@ static s64 h_tpm_comm(struct hcall_ctx *c)
 		return H_P5;
 	if (!gmem__ptr(&vm->mem, resp, TPM_COMM_MAX))
 		return H_P4;
+	rc = policy_check(vm, t, in, req_len);
+	if (rc) {
+		tpm_error(out, rc);
+		if (gmem__write(&vm->mem, resp, out, TPM_HEADER_LEN))
+			return H_P4;
+		c->args[0] = TPM_HEADER_LEN;
+		return H_SUCCESS;
+	}
 
 	pthread_mutex_lock(&t->lock);
 	n = transact(vm, t, in, req_len, out);
@@ -172,6 +281,18 @@ void tpm__set_backend(struct vm *vm, const struct tpm_backend *b)
 {
 	if (vm->tpm)
 		vm->tpm->be = b ? b : &dev_backend;
+}
+
+u64 tpm__refused(struct vm *vm)
+{
+	u64 n;
+
+	if (!vm->tpm)
+		return 0;
+	pthread_mutex_lock(&vm->tpm->lock);
+	n = vm->tpm->refused;
+	pthread_mutex_unlock(&vm->tpm->lock);
+	return n;
 }
 
 bool tpm__session_open(struct vm *vm)

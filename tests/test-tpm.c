@@ -4,6 +4,8 @@
  * (and once with the real device backend on a FIFO that echoes).
  */
 #include <dirent.h>
+#include <pthread.h>
+#include <time.h>
 #include <sys/stat.h>
 
 #include "testvm.h"
@@ -44,12 +46,13 @@ static ssize_t fake_write(int fd, const void *buf, size_t len)
 	return len;
 }
 
-static ssize_t fake_read(int fd, void *buf, size_t len)
+static ssize_t fake_read(int fd, void *buf, size_t len, int cancel_fd)
 {
 	u8 *p = buf;
 	size_t n = fake.req_len;
 
 	(void)fd;
+	(void)cancel_fd;
 	fake.reads++;
 	fake.last_read_len = len;
 	if (fake.fail_read)
@@ -117,7 +120,8 @@ FIXTURE(tpm) {
 
 FIXTURE_SETUP(tpm)
 {
-	const struct testvm_opts o = { .tpm_path = "/nonexistent/tpm" };
+	/* The transport tests send arbitrary bytes: no command policy here. */
+	const struct testvm_opts o = { .tpm_path = "/nonexistent/tpm", .tpm_allow_all = true };
 
 	memset(&fake, 0, sizeof(fake));
 	ASSERT_EQ(0, testvm__setup(&self->t, &o));
@@ -370,6 +374,7 @@ TEST(tpm_device_backend_on_a_fifo)
 	unlink(path);
 	ASSERT_EQ(0, mkfifo(path, 0600));
 	o.tpm_path = path;
+	o.tpm_allow_all = true;
 	ASSERT_EQ(0, testvm__setup(&t, &o));
 	fds = count_fds();
 	for (i = 0; i < 1000; i++) {
@@ -386,6 +391,158 @@ TEST(tpm_device_backend_on_a_fifo)
 	EXPECT_EQ(fds, count_fds());
 	testvm__teardown(&t);
 	unlink(path);
+}
+
+/* A TPM2 command header: tag, size, command code, then zero bytes. */
+static void put_tpm_cmd(struct testvm *t, u64 gpa, u32 cc, u32 size)
+{
+	u8 *p = t->ram + gpa;
+
+	memset(p, 0, size);
+	p[0] = 0x80;
+	p[1] = 0x01;
+	p[2] = size >> 24;
+	p[3] = size >> 16;
+	p[4] = size >> 8;
+	p[5] = size;
+	p[6] = cc >> 24;
+	p[7] = cc >> 16;
+	p[8] = cc >> 8;
+	p[9] = cc;
+}
+
+static u32 resp_rc(struct testvm *t)
+{
+	const u8 *r = t->ram + RESP_GPA;
+
+	return (u32)r[6] << 24 | (u32)r[7] << 16 | (u32)r[8] << 8 | r[9];
+}
+
+/*
+ * By default the host TPM only sees what a secure-VM stack needs; commands
+ * that change the TPM for the whole host get TPM_RC_COMMAND_CODE from pvm.
+ */
+TEST(tpm_default_policy)
+{
+	static const u32 refused[] = {
+		0x182 /* PCR_Extend */, 0x13c /* PCR_Event */, 0x13d /* PCR_Reset */,
+		0x126 /* Clear */, 0x127 /* ClearControl */, 0x129 /* HierarchyChangeAuth */,
+		0x121 /* HierarchyControl */, 0x139 /* DictionaryAttackLockReset */,
+		0x13a /* DictionaryAttackParameters */, 0x137 /* NV_Write */,
+		0x12a /* NV_DefineSpace */, 0x120 /* EvictControl */, 0x145 /* Shutdown */,
+		0x128 /* ClockSet */, 0xfff, 0x20000001 /* vendor */,
+	};
+	static const u32 allowed[] = {
+		0x17b /* GetRandom */, 0x17e /* PCR_Read */, 0x17a /* GetCapability */,
+		0x176 /* StartAuthSession */, 0x165 /* FlushContext */, 0x157 /* Load */,
+		0x15e /* Unseal */, 0x16b /* PolicyAuthValue */, 0x17f /* PolicyPCR */,
+		0x158 /* Quote */, 0x144 /* Startup */,
+	};
+	const struct testvm_opts o = { .tpm_path = "/nonexistent/tpm" };
+	struct testvm t;
+	u64 a[HCALL_NR_ARGS];
+	unsigned int i;
+
+	memset(&fake, 0, sizeof(fake));
+	ASSERT_EQ(0, testvm__setup(&t, &o));
+	tpm__set_backend(&t.vm, &fake_backend);
+	for (i = 0; i < ARRAY_SIZE(refused); i++) {
+		put_tpm_cmd(&t, REQ_GPA, refused[i], 14);
+		memset(t.ram + RESP_GPA, 0xee, 16);
+		args_for(a, TPM_COMM_OP_EXECUTE, REQ_GPA, 14, RESP_GPA, TPM_COMM_MAX);
+		ASSERT_EQ(H_SUCCESS, tpm_call(&t, a));
+		EXPECT_EQ((u64)TPM_HEADER_LEN, a[0]);
+		EXPECT_EQ((u32)TPM_RC_COMMAND_CODE, resp_rc(&t)) {
+			TH_LOG("command 0x%x", refused[i]);
+		}
+		EXPECT_EQ(0x80, t.ram[RESP_GPA]);
+		EXPECT_EQ(TPM_HEADER_LEN, t.ram[RESP_GPA + 5]);
+		EXPECT_EQ(0xee, t.ram[RESP_GPA + 10]);
+	}
+	/* None of them reached the host TPM. */
+	EXPECT_EQ(0, fake.writes);
+	EXPECT_EQ(ARRAY_SIZE(refused), tpm__refused(&t.vm));
+	for (i = 0; i < ARRAY_SIZE(allowed); i++) {
+		put_tpm_cmd(&t, REQ_GPA, allowed[i], 12);
+		args_for(a, TPM_COMM_OP_EXECUTE, REQ_GPA, 12, RESP_GPA, TPM_COMM_MAX);
+		ASSERT_EQ(H_SUCCESS, tpm_call(&t, a));
+	}
+	EXPECT_EQ((int)ARRAY_SIZE(allowed), fake.writes);
+	/* Shorter than a header: answered by pvm, not sent. */
+	args_for(a, TPM_COMM_OP_EXECUTE, REQ_GPA, 9, RESP_GPA, TPM_COMM_MAX);
+	ASSERT_EQ(H_SUCCESS, tpm_call(&t, a));
+	EXPECT_EQ((u32)TPM_RC_COMMAND_SIZE, resp_rc(&t));
+	EXPECT_EQ((int)ARRAY_SIZE(allowed), fake.writes);
+	testvm__teardown(&t);
+}
+
+/*
+ * A host TPM that never answers: the wait ends when the VM exits, not after
+ * TPM_COMM_TIMEOUT_MS (pvm stop --force must not hang on it).
+ */
+struct stuck {
+	struct testvm *t;
+	s64 rc;
+	u64 a[HCALL_NR_ARGS];
+};
+
+/* A TPM that takes commands and never answers: pvm's own wait, on a pipe nobody writes. */
+static int stuck_pipe[2] = { -1, -1 };
+
+static int stuck_open(const char *path)
+{
+	(void)path;
+	return dup(stuck_pipe[0]);
+}
+
+static ssize_t stuck_write(int fd, const void *buf, size_t len)
+{
+	(void)fd;
+	(void)buf;
+	return len;
+}
+
+static void stuck_close(int fd)
+{
+	close(fd);
+}
+
+static const struct tpm_backend stuck_backend = {
+	.open = stuck_open, .write = stuck_write, .read = tpm__dev_read, .close = stuck_close,
+};
+
+static void *stuck_call(void *arg)
+{
+	struct stuck *s = arg;
+
+	s->rc = tpm_call(s->t, s->a);
+	return NULL;
+}
+
+TEST(tpm_wait_ends_with_the_vm)
+{
+	struct testvm_opts o = { .tpm_allow_all = true, .tpm_path = "/stuck/tpm" };
+	struct testvm t;
+	struct stuck s = { .t = &t };
+	struct timespec t0, t1;
+	pthread_t th;
+
+	ASSERT_EQ(0, pipe(stuck_pipe));
+	ASSERT_EQ(0, testvm__setup(&t, &o));
+	tpm__set_backend(&t.vm, &stuck_backend);
+	put_cmd(&t, REQ_GPA, 20, 1);
+	args_for(s.a, TPM_COMM_OP_EXECUTE, REQ_GPA, 20, RESP_GPA, TPM_COMM_MAX);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ASSERT_EQ(0, pthread_create(&th, NULL, stuck_call, &s));
+	usleep(200000);
+	vm__request_exit(&t.vm, VM_EXIT_SIGNAL);
+	pthread_join(th, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	EXPECT_EQ(H_RESOURCE, s.rc);
+	EXPECT_GT(5, t1.tv_sec - t0.tv_sec);
+	testvm__teardown(&t);
+	close(stuck_pipe[0]);
+	close(stuck_pipe[1]);
 }
 
 TEST_HARNESS_MAIN

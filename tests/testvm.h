@@ -49,6 +49,7 @@ struct testvm_opts {
 	const u32 *hvpipe_ids;
 	unsigned int nr_hvpipe;
 	const char *tpm_path;	/* vm_config.tpm_path: registers H_TPM_COMM */
+	bool tpm_allow_all;	/* vm_config.tpm_allow_all: no TPM command policy */
 	const char *nvram_path;	/* vm_config.nvram_path / nvram_fd: NVRAM image file */
 	int nvram_fd;
 	bool test_exit;		/* vm_config.test_exit: H_PVM_EXIT registered */
@@ -99,6 +100,7 @@ static inline int testvm__setup(struct testvm *t, const struct testvm_opts *o)
 
 	cfg.nr_hvpipe = o->nr_hvpipe;
 	cfg.tpm_path = o->tpm_path;
+	cfg.tpm_allow_all = o->tpm_allow_all;
 	cfg.nvram_path = o->nvram_path;
 	cfg.nvram_fd = o->nvram_fd;
 	cfg.test_exit = o->test_exit;

@@ -42,7 +42,9 @@ const char run_usage[] =
 	"  -n, --name NAME      VM name (default pvm-PID)\n"
 	"      --hvpipe-source ID  offer HVPIPE with an HMC-like source ID (0x0200xxxx),\n"
 	"                       reached with pvm hvpipe; repeatable, up to 16\n"
-	"      --tpm PATH       forward H_TPM_COMM to this host TPM (e.g. /dev/tpmrm0)\n"
+	"      --tpm PATH       forward H_TPM_COMM to this host TPM (e.g. /dev/tpmrm0);\n"
+	"                       commands that change the TPM for the host are refused\n"
+	"      --tpm-allow-all  forward every TPM command (no policy)\n"
 	"      --nvram FILE     keep the guest's NVRAM in FILE (created blank, 64 KiB,\n"
 	"                       if missing); default: a blank NVRAM in memory\n"
 	"      --loglevel L     error, warning, info or debug (default warning)\n"
@@ -100,6 +102,7 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 		{ "tpm", required_argument, NULL, 'T' },
 		{ "nvram", required_argument, NULL, 'N' },
 		{ "test-exit", no_argument, NULL, 'E' },
+		{ "tpm-allow-all", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -186,6 +189,9 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 			break;
 		case 'E':
 			cfg->test_exit = true;
+			break;
+		case 'A':
+			cfg->tpm_allow_all = true;
 			break;
 		case 'L':
 			log_level = log__parse_level(optarg);

@@ -100,9 +100,13 @@ fi
 ok "the LPAR offers $TPM_DEV (lab.sh --tpm)"
 
 # --- 1. functional ---
-run tpm --tpm "$TPM_DEV"
+run tpm --tpm "$TPM_DEV" --tpm-allow-all
 check "tpm: pvm logged the host write failure (H_RESOURCE case)" \
 	"grep -q 'tpm: .*$TPM_DEV' $W/tpm.out"
+# --- 1b. the default command policy ---
+run policy --tpm "$TPM_DEV" -p policy
+check "policy: pvm logged the refused PCR_Extend (0x182)" \
+	"grep -q 'tpm: refused TPM2 command 0x182' $W/policy.out"
 
 # --- 2. no --tpm ---
 run notpm -p notpm

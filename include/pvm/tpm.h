@@ -25,7 +25,8 @@ struct vm;
 struct tpm_backend {
 	int (*open)(const char *path);			/* fd or -errno */
 	ssize_t (*write)(int fd, const void *buf, size_t len);
-	ssize_t (*read)(int fd, void *buf, size_t len);	/* bounded by len */
+	/* Bounded by len and TPM_COMM_TIMEOUT_MS; -ECANCELED once cancel_fd is readable. */
+	ssize_t (*read)(int fd, void *buf, size_t len, int cancel_fd);
 	void (*close)(int fd);
 };
 
@@ -35,5 +36,16 @@ void tpm__exit(struct vm *vm);
 void tpm__set_backend(struct vm *vm, const struct tpm_backend *b);
 /* Is the host TPM open (a session exists)? */
 bool tpm__session_open(struct vm *vm);
+/* The device backend's read (exported for tests that need a stuck TPM). */
+ssize_t tpm__dev_read(int fd, void *buf, size_t len, int cancel_fd);
+/* Commands the default policy forwarded / refused (tests, pvm stat). */
+u64 tpm__refused(struct vm *vm);
+/* Whether the default policy lets TPM2 command code cc through. */
+bool tpm__command_allowed(u32 cc);
+
+/* What pvm answers a refused command with: TPM_RC_COMMAND_CODE, as a TPM would. */
+#define TPM_RC_COMMAND_CODE 0x143
+#define TPM_RC_COMMAND_SIZE 0x142
+#define TPM_HEADER_LEN 10
 
 #endif

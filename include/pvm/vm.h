@@ -58,6 +58,7 @@ struct vm_config {
 	u32 hvpipe_ids[HVPIPE_MAX_SOURCES];	/* --hvpipe-source; none: no HVPIPE */
 	unsigned int nr_hvpipe;
 	const char *tpm_path;	/* --tpm: host TPM device for H_TPM_COMM */
+	bool tpm_allow_all;	/* --tpm-allow-all: no command policy */
 	bool test_exit;		/* --test-exit: the guest may end pvm via H_PVM_EXIT */
 	const char *nvram_path;	/* --nvram: the image file, opened as nvram_fd */
 	int nvram_fd;

@@ -728,6 +728,44 @@ static u64 fdt_ram_size(const void *blob)
 	return be64(reg + 8);
 }
 
+/*
+ * -p policy (pvm run --tpm without --tpm-allow-all): commands that would
+ * change the host TPM come back TPM_RC_COMMAND_CODE from pvm, in a 10-byte
+ * response, and PCR 16 does not move; reads still work.
+ */
+static void policy(void)
+{
+	static const struct { u32 cc; const char *name; } refused[] = {
+		{ TPM_CC_PCR_EXTEND, "PCR_Extend" }, { 0x126, "Clear" },
+		{ 0x129, "HierarchyChangeAuth" }, { 0x139, "DictionaryAttackLockReset" },
+		{ 0x137, "NV_Write" }, { 0x145, "Shutdown" },
+	};
+	u8 before[32], after[32];
+	unsigned int i;
+	struct cmd c;
+	bool got;
+	s64 rc;
+
+	got = pcr16_read("TPM2_PCR_Read(16) before", before);
+	for (i = 0; i < ARRAY_SIZE(refused); i++) {
+		cmd_begin(&c, req, TPM_ST_SESSIONS, refused[i].cc);
+		put32(&c, 0x40000001);		/* a handle (TPM_RH_OWNER) */
+		put32(&c, 9);			/* authorizationSize */
+		put32(&c, TPM_RS_PW);
+		put16(&c, 0);
+		put8(&c, 0);
+		put16(&c, 0);
+		memset(resp, 0, TPM_BUFSIZE);
+		rc = execute(refused[i].name, req, cmd_end(&c), resp, TPM_BUFSIZE);
+		ok(rc == TPM_RC_COMMAND_CODE && be32(resp + 2) == TPM_HDR,
+		   "%s refused by pvm: TPM_RC_COMMAND_CODE in a 10-byte response (rc 0x%lx)",
+		   refused[i].name, rc);
+	}
+	got = pcr16_read("TPM2_PCR_Read(16) after", after) && got;
+	ok(got && !memcmp(before, after, 32), "PCR 16 did not move");
+	random_twice();
+}
+
 int main(const void *blob)
 {
 	const char *cmd = fdt_prop(blob, fdt_path(blob, "/chosen"), "bootargs", NULL);
@@ -736,6 +774,10 @@ int main(const void *blob)
 		cmd = "";
 	if (has_word(cmd, "notpm")) {
 		no_tpm();
+		return 0;
+	}
+	if (has_word(cmd, "policy")) {
+		policy();
 		return 0;
 	}
 	if (has_word(cmd, "stress")) {
