@@ -10,6 +10,7 @@
  * route it to the lowest-numbered vty.
  */
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -33,15 +34,34 @@ struct vty {
 	size_t head, count;
 };
 
+/*
+ * Console backpressure: like a serial line, a stdout that does not drain
+ * holds the writing vCPU (nothing the guest printed is lost while someone
+ * reads). But never past the VM's end: a kick (EINTR) or the exit eventfd
+ * while waiting drops the rest, so pvm stop --force and Ctrl-a x always
+ * work. A closed stdout drops output and keeps the guest running.
+ */
 void vty__output(struct vty *vty, const u8 *buf, size_t len)
 {
+	struct vm *vm = vty->vm;
+
 	while (len) {
 		ssize_t n = write(vty->out_fd, buf, len);
 
-		if (n < 0 && errno == EINTR)
+		if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
+			struct pollfd p[2] = {
+				{ .fd = vty->out_fd, .events = POLLOUT },
+				{ .fd = vm->exit_efd, .events = POLLIN },
+			};
+
+			if (vm__exiting(vm))
+				return;
+			if (errno == EAGAIN && poll(p, 2, -1) > 0 && p[1].revents)
+				return;
 			continue;
+		}
 		if (n <= 0)
-			return;	/* stdout gone: drop output, keep the guest running */
+			return;
 		buf += n;
 		len -= n;
 	}

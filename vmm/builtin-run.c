@@ -312,6 +312,7 @@ static int exit_status(struct vm *vm)
 static int setup_signals(void)
 {
 	sigset_t set;
+	int fd;
 
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&set);
@@ -322,7 +323,13 @@ static int setup_signals(void)
 	sigaddset(&set, SIGUSR1);	/* only vCPU threads take kicks */
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	sigdelset(&set, SIGUSR1);
-	return signalfd(-1, &set, SFD_CLOEXEC);
+	fd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (fd < 0) {
+		/* Blocked and unread, SIGINT/SIGTERM would never stop pvm. */
+		fd = -errno;
+		pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	}
+	return fd;
 }
 
 int cmd_run(int argc, char **argv)
@@ -406,6 +413,10 @@ int cmd_run(int argc, char **argv)
 	if (hvpipe__attach(&vm) || watchdog__attach(&vm) || control__init(&vm))
 		return PVM_EXIT_USAGE;
 	sig_fd = setup_signals();
+	if (sig_fd < 0) {
+		pr_err("cannot set up signal handling: %s", strerror(-sig_fd));
+		return PVM_EXIT_INTERNAL;
+	}
 	/* On a terminal, say where pvm starts and ends: LPAR and guest look alike. */
 	banners = isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
 	if (banners)
@@ -422,8 +433,18 @@ int cmd_run(int argc, char **argv)
 		}
 	}
 	term__raw(STDIN_FILENO);
-	if (term__init(&vm, STDIN_FILENO, sig_fd))
-		pr_warn("console input unavailable");
+	if (term__init(&vm, STDIN_FILENO, sig_fd)) {
+		sigset_t set;
+
+		/* Nobody would read the signalfd: let the signals act by default. */
+		pr_warn("cannot watch signals or console input: Ctrl-C ends pvm without cleanup");
+		sigemptyset(&set);
+		sigaddset(&set, SIGINT);
+		sigaddset(&set, SIGTERM);
+		sigaddset(&set, SIGHUP);
+		sigaddset(&set, SIGQUIT);
+		pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	}
 	event__loop(&vm, term__poll_ms);
 	control__exit(&vm);
 	term__restore();

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Console output backpressure: a stdout that stops draining holds the
+ * writing vCPU, but never past the VM's end (pvm stop --force, Ctrl-a x).
+ */
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <time.h>
+
+#include "testvm.h"
+
+#include "kselftest_harness.h"
+
+struct writer {
+	struct vm *vm;
+	volatile bool done;
+	unsigned long calls;
+};
+
+/* A vCPU printing for ever (16 bytes per H_PUT_TERM_CHAR). */
+static void *writer(void *arg)
+{
+	struct writer *w = arg;
+	u64 a[HCALL_NR_ARGS];
+
+	while (!vm__exiting(w->vm)) {
+		a[0] = VTY_REG;
+		a[1] = 16;
+		a[2] = 0x4142434445464748ULL;
+		a[3] = 0x494a4b4c4d4e4f50ULL;
+		hcall__dispatch(w->vm, w->vm->vcpus[0], H_PUT_TERM_CHAR, a);
+		w->calls++;
+	}
+	w->done = true;
+	return NULL;
+}
+
+static void on_kick(int sig)
+{
+	(void)sig;
+}
+
+static bool wait_done(struct writer *w, int ms)
+{
+	while (!w->done && ms-- > 0)
+		usleep(1000);
+	return w->done;
+}
+
+/* Blocking stdout: the vCPU waits in write(); the exit kick (a signal) frees it. */
+TEST(blocked_console_ends_with_the_vm)
+{
+	struct sigaction sa = { .sa_handler = on_kick };	/* no SA_RESTART, as pvm */
+	const struct testvm_opts o = { 0 };
+	struct testvm t;
+	struct writer w = { 0 };
+	pthread_t th;
+
+	sigaction(SIGUSR1, &sa, NULL);
+	ASSERT_EQ(0, testvm__setup(&t, &o));
+	w.vm = &t.vm;
+	ASSERT_EQ(0, pthread_create(&th, NULL, writer, &w));
+	/* Nobody reads the console: the pipe fills and the writer blocks. */
+	usleep(200000);
+	EXPECT_FALSE(w.done);
+	vm__request_exit(&t.vm, VM_EXIT_SIGNAL);
+	pthread_kill(th, SIGUSR1);
+	EXPECT_TRUE(wait_done(&w, 5000));
+	pthread_join(th, NULL);
+	testvm__teardown(&t);
+}
+
+/* Non-blocking stdout: the vCPU waits in poll(); the exit eventfd frees it. */
+TEST(nonblocking_console_ends_with_the_vm)
+{
+	const struct testvm_opts o = { 0 };
+	struct testvm t;
+	struct writer w = { 0 };
+	pthread_t th;
+
+	ASSERT_EQ(0, testvm__setup(&t, &o));
+	fcntl(t.cons[1], F_SETFL, fcntl(t.cons[1], F_GETFL) | O_NONBLOCK);
+	w.vm = &t.vm;
+	ASSERT_EQ(0, pthread_create(&th, NULL, writer, &w));
+	usleep(200000);
+	EXPECT_FALSE(w.done);
+	vm__request_exit(&t.vm, VM_EXIT_SIGNAL);
+	EXPECT_TRUE(wait_done(&w, 5000));
+	pthread_join(th, NULL);
+	testvm__teardown(&t);
+}
+
+/* While someone reads, nothing is dropped. */
+TEST(slow_reader_loses_nothing)
+{
+	const struct testvm_opts o = { 0 };
+	struct testvm t;
+	struct writer w = { 0 };
+	pthread_t th;
+	unsigned long got = 0;
+	char buf[4096];
+	ssize_t n;
+	int flags;
+
+	ASSERT_EQ(0, testvm__setup(&t, &o));
+	w.vm = &t.vm;
+	ASSERT_EQ(0, pthread_create(&th, NULL, writer, &w));
+	flags = fcntl(t.cons[0], F_GETFL);
+	fcntl(t.cons[0], F_SETFL, flags & ~O_NONBLOCK);
+	while (got < 4 * 65536) {
+		n = read(t.cons[0], buf, sizeof(buf));
+		ASSERT_LT(0, n);
+		got += n;
+		usleep(100);
+	}
+	vm__request_exit(&t.vm, VM_EXIT_SIGNAL);
+	fcntl(t.cons[0], F_SETFL, flags | O_NONBLOCK);
+	/* Drain so a writer blocked in write() finishes its 16 bytes. */
+	while (!wait_done(&w, 10))
+		while (read(t.cons[0], buf, sizeof(buf)) > 0)
+			got += 0;
+	pthread_join(th, NULL);
+	/* Every call's 16 bytes arrived whole (only the last may be cut by the exit). */
+	EXPECT_LE(got / 16, w.calls);
+	EXPECT_EQ(0U, got % 16);
+	testvm__teardown(&t);
+}
+
+TEST_HARNESS_MAIN
