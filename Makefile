@@ -62,18 +62,22 @@ $(BUILD)/target/vmm/main.o: CFLAGS += -include $(BUILD)/version.h
 FORCE:
 
 # ---- host unit tests (kselftest harness) ----
+# HOSTBUILD and HOST_SAN select a sanitizer build (make unit-asan, unit-tsan).
 HARNESS_DIR ?= $(PVM_CACHE)/kselftest
+HOSTBUILD ?= $(BUILD)/host
+HOST_SAN ?=
 HOST_CFLAGS := -O1 -g $(WARN) -Wno-unused-parameter -std=gnu11 -D_GNU_SOURCE \
-	-Iinclude -Itests -I$(HARNESS_DIR) -MMD -MP
+	-Iinclude -Itests -I$(HARNESS_DIR) -MMD -MP $(HOST_SAN)
 TEST_SRCS := $(wildcard tests/test-*.c)
-TEST_BINS := $(TEST_SRCS:tests/%.c=$(BUILD)/host/tests/%)
-HOST_CORE_OBJS := $(CORE_SRCS:%.c=$(BUILD)/host/%.o) $(BUILD)/host/tests/fake-accel.o
+TEST_NAMES ?= $(TEST_SRCS:tests/test-%.c=%)
+TEST_BINS := $(TEST_NAMES:%=$(HOSTBUILD)/tests/test-%)
+HOST_CORE_OBJS := $(CORE_SRCS:%.c=$(HOSTBUILD)/%.o) $(HOSTBUILD)/tests/fake-accel.o
 
-$(BUILD)/host/%.o: %.c
+$(HOSTBUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) -c -o $@ $<
 
-$(BUILD)/host/tests/test-%: tests/test-%.c $(HOST_CORE_OBJS)
+$(HOSTBUILD)/tests/test-%: tests/test-%.c $(HOST_CORE_OBJS)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_CORE_OBJS) -lfdt -ljson-c -lpthread
 
@@ -84,7 +88,19 @@ $(BUILD)/host/tests/test-%: tests/test-%.c $(HOST_CORE_OBJS)
 unit-build: $(TEST_BINS)
 
 unit: unit-build
-	@scripts/run-unit.sh $(TEST_BINS)
+	@UNIT_NAME=$(or $(UNIT_NAME),unit) scripts/run-unit.sh $(TEST_BINS)
+
+# The unit tests under AddressSanitizer + UndefinedBehaviorSanitizer (any
+# report fails the run), and the threaded ones under ThreadSanitizer.
+SAN_ASAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+SAN_TSAN := -fsanitize=thread
+TSAN_TESTS := races control control-dir console tpm watchdog hvpipe
+unit-asan:
+	@$(MAKE) -s --no-print-directory HOSTBUILD=$(BUILD)/asan HOST_SAN='$(SAN_ASAN)' \
+		UNIT_NAME=unit-asan unit
+unit-tsan:
+	@$(MAKE) -s --no-print-directory HOSTBUILD=$(BUILD)/tsan HOST_SAN='$(SAN_TSAN)' \
+		UNIT_NAME=unit-tsan TEST_NAMES='$(TSAN_TESTS)' unit
 
 lab-check: pvm
 	scripts/lab-smoke.sh
@@ -121,7 +137,7 @@ uninstall:
 deb: pvm
 	scripts/mkdeb.sh
 
-.PHONY: all unit unit-build lab-check check clean FORCE install uninstall deb
+.PHONY: all unit unit-build unit-asan unit-tsan lab-check check clean FORCE install uninstall deb
 
 # ---- static test binaries for the L2 guest (build/guest/ -> its initramfs)
 # and the LPAR (build/lab/); docs/guest-tests.md ----

@@ -22,5 +22,5 @@ for t in "$@"; do
 		fail=$((fail + 1))
 	fi
 done
-echo "unit: $pass passed, $fail failed"
+echo "${UNIT_NAME:-unit}: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

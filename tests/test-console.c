@@ -14,7 +14,7 @@
 
 struct writer {
 	struct vm *vm;
-	volatile bool done;
+	bool done;		/* atomic */
 	unsigned long calls;
 };
 
@@ -32,7 +32,7 @@ static void *writer(void *arg)
 		hcall__dispatch(w->vm, w->vm->vcpus[0], H_PUT_TERM_CHAR, a);
 		w->calls++;
 	}
-	w->done = true;
+	__atomic_store_n(&w->done, true, __ATOMIC_RELEASE);
 	return NULL;
 }
 
@@ -43,9 +43,9 @@ static void on_kick(int sig)
 
 static bool wait_done(struct writer *w, int ms)
 {
-	while (!w->done && ms-- > 0)
+	while (!__atomic_load_n(&w->done, __ATOMIC_ACQUIRE) && ms-- > 0)
 		usleep(1000);
-	return w->done;
+	return __atomic_load_n(&w->done, __ATOMIC_ACQUIRE);
 }
 
 /* Blocking stdout: the vCPU waits in write(); the exit kick (a signal) frees it. */
@@ -63,7 +63,7 @@ TEST(blocked_console_ends_with_the_vm)
 	ASSERT_EQ(0, pthread_create(&th, NULL, writer, &w));
 	/* Nobody reads the console: the pipe fills and the writer blocks. */
 	usleep(200000);
-	EXPECT_FALSE(w.done);
+	EXPECT_FALSE(__atomic_load_n(&w.done, __ATOMIC_ACQUIRE));
 	vm__request_exit(&t.vm, VM_EXIT_SIGNAL);
 	pthread_kill(th, SIGUSR1);
 	EXPECT_TRUE(wait_done(&w, 5000));
@@ -84,7 +84,7 @@ TEST(nonblocking_console_ends_with_the_vm)
 	w.vm = &t.vm;
 	ASSERT_EQ(0, pthread_create(&th, NULL, writer, &w));
 	usleep(200000);
-	EXPECT_FALSE(w.done);
+	EXPECT_FALSE(__atomic_load_n(&w.done, __ATOMIC_ACQUIRE));
 	vm__request_exit(&t.vm, VM_EXIT_SIGNAL);
 	EXPECT_TRUE(wait_done(&w, 5000));
 	pthread_join(th, NULL);

@@ -114,7 +114,8 @@ static u64 prop_u64(const void *fdt, int node, const char *name)
 	int len;
 	const fdt64_t *p = fdt_getprop(fdt, node, name, &len);
 
-	return p && len == 8 ? fdt64_to_cpu(*p) : ~0ULL;
+	/* FDT properties are only 4-byte aligned. */
+	return p && len == 8 ? fdt64_ld(p) : ~0ULL;
 }
 
 TEST_F(fdt, header_and_memreserve)
@@ -163,8 +164,8 @@ TEST_F(fdt, memory)
 	reg = fdt_getprop(self->fdt, mem, "reg", &len);
 	ASSERT_NE(NULL, reg);
 	ASSERT_EQ(16, len);
-	EXPECT_EQ(0U, fdt64_to_cpu(reg[0]));
-	EXPECT_EQ(TESTVM_RAM, fdt64_to_cpu(reg[1]));
+	EXPECT_EQ(0U, fdt64_ld(&reg[0]));
+	EXPECT_EQ(TESTVM_RAM, fdt64_ld(&reg[1]));
 }
 
 TEST_F(fdt, chosen)

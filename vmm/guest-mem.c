@@ -15,12 +15,13 @@
  */
 static void slot_write(struct gmem_region *r, u64 gpa, u64 size, void *hva)
 {
-	__atomic_store_n(&r->seq, r->seq + 1, __ATOMIC_RELAXED);
-	__atomic_thread_fence(__ATOMIC_RELEASE);
-	__atomic_store_n(&r->gpa, gpa, __ATOMIC_RELAXED);
-	__atomic_store_n(&r->hva, (u8 *)hva, __ATOMIC_RELAXED);
-	__atomic_store_n(&r->size, size, __ATOMIC_RELAXED);
-	__atomic_store_n(&r->seq, r->seq + 1, __ATOMIC_RELEASE);
+	/* The RMW's acquire half keeps the field stores after the odd count. */
+	u32 s = __atomic_add_fetch(&r->seq, 1, __ATOMIC_ACQ_REL);
+
+	__atomic_store_n(&r->gpa, gpa, __ATOMIC_RELEASE);
+	__atomic_store_n(&r->hva, (u8 *)hva, __ATOMIC_RELEASE);
+	__atomic_store_n(&r->size, size, __ATOMIC_RELEASE);
+	__atomic_store_n(&r->seq, s + 1, __ATOMIC_RELEASE);
 }
 
 /* A consistent copy of slot r (size 0: empty). */
@@ -29,11 +30,11 @@ static void slot_read(const struct gmem_region *r, struct gmem_region *out)
 	u32 s1, s2;
 
 	do {
+		/* Acquire loads keep the second count read after the fields. */
 		s1 = __atomic_load_n(&r->seq, __ATOMIC_ACQUIRE);
-		out->gpa = __atomic_load_n(&r->gpa, __ATOMIC_RELAXED);
-		out->hva = __atomic_load_n(&r->hva, __ATOMIC_RELAXED);
-		out->size = __atomic_load_n(&r->size, __ATOMIC_RELAXED);
-		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		out->gpa = __atomic_load_n(&r->gpa, __ATOMIC_ACQUIRE);
+		out->hva = __atomic_load_n(&r->hva, __ATOMIC_ACQUIRE);
+		out->size = __atomic_load_n(&r->size, __ATOMIC_ACQUIRE);
 		s2 = __atomic_load_n(&r->seq, __ATOMIC_RELAXED);
 	} while ((s1 & 1) || s1 != s2);
 }
