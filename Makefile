@@ -102,6 +102,22 @@ unit-tsan:
 	@$(MAKE) -s --no-print-directory HOSTBUILD=$(BUILD)/tsan HOST_SAN='$(SAN_TSAN)' \
 		UNIT_NAME=unit-tsan TEST_NAMES='$(TSAN_TESTS)' unit
 
+# ---- fuzz targets (libFuzzer, clang, ASan+UBSan; tests/fuzz/, docs/security.md) ----
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz-%.c,%,$(wildcard tests/fuzz/fuzz-*.c))
+FUZZ_BINS := $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz-%)
+SAN_FUZZ := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+
+$(BUILD)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(HOST_CORE_OBJS)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) -Itests/fuzz -fsanitize=fuzzer -o $@ $< $(HOST_CORE_OBJS) \
+		-lfdt -ljson-c -lpthread
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz:
+	@$(MAKE) -s --no-print-directory HOSTBUILD=$(BUILD)/fuzz HOSTCC=clang \
+		HOST_SAN='$(SAN_FUZZ)' fuzz-build
+
 lab-check: pvm
 	scripts/lab-smoke.sh
 
@@ -137,7 +153,7 @@ uninstall:
 deb: pvm
 	scripts/mkdeb.sh
 
-.PHONY: all unit unit-build unit-asan unit-tsan lab-check check clean FORCE install uninstall deb
+.PHONY: all unit unit-build unit-asan unit-tsan fuzz fuzz-build lab-check check clean FORCE install uninstall deb
 
 # ---- static test binaries for the L2 guest (build/guest/ -> its initramfs)
 # and the LPAR (build/lab/); docs/guest-tests.md ----

@@ -123,13 +123,15 @@ static int load(struct nvram *nv)
 /* args: index, buffer (real address), length; rets: status, bytes moved. */
 static bool range_ok(struct nvram *nv, struct rtas_call *c, void **guest)
 {
+	static u8 nothing;
 	u64 index = c->args[0], len = c->args[2];
 
 	c->rets[1] = 0;
 	if (index > nv->size || len > nv->size - index)
 		return false;
-	*guest = gmem__ptr(&c->vm->mem, c->args[1], len);
-	return len == 0 || *guest;
+	/* Zero bytes need no buffer (and memcpy must not get NULL). */
+	*guest = len ? gmem__ptr(&c->vm->mem, c->args[1], len) : &nothing;
+	return *guest;
 }
 
 static void rtas_nvram_fetch(struct rtas_call *c)

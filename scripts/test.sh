@@ -39,6 +39,7 @@ suite() {
 suite unit make -s unit
 suite "unit tests under ASan+UBSan" make -s unit-asan
 suite "threaded unit tests under TSan" make -s unit-tsan
+suite "fuzz targets (libFuzzer, ASan+UBSan)" scripts/test-fuzz.sh
 suite "install and package" scripts/test-install.sh
 suite "README demo typed into a terminal (tmux)" scripts/test-demo.sh
 suite "lab smoke (nested API v2 host)" scripts/lab-smoke.sh --host v2

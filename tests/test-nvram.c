@@ -154,6 +154,9 @@ TEST_F(nvram, fetch_and_store_in_memory)
 	EXPECT_EQ('h', ram[BUF_GPA + 100]);
 	EXPECT_EQ(0, fetch(&self->t, NVRAM_DEFAULT_SIZE, BUF_GPA, 0, &n));
 	EXPECT_EQ(0U, n);
+	/* Zero bytes to or from a buffer outside RAM (found by fuzz-rtas under UBSan). */
+	EXPECT_EQ(0, fetch(&self->t, 0, 0x7ffff000, 0, &n));
+	EXPECT_EQ(0, store(&self->t, 0, 0x7ffff000, 0, &n));
 }
 
 TEST_F(nvram, bounds)

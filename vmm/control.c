@@ -584,6 +584,25 @@ out:
 	return resp;
 }
 
+/*
+ * One request line through the full command path, without a socket: for the
+ * fuzz target (tests/fuzz/fuzz-control.c). A parked answer is dropped.
+ */
+struct json_object *control__handle_request(struct vm *vm, const char *line)
+{
+	static struct client *c;
+	struct json_object *r;
+
+	if (!c && !(c = calloc(1, sizeof(*c))))
+		return NULL;
+	c->fd = -1;
+	r = handle_line(vm, c, line);
+	json_object_put(c->park_id);
+	c->park_id = NULL;
+	c->parked = c->follow = false;
+	return r;
+}
+
 static void unpark(struct client *c)
 {
 	c->parked = false;

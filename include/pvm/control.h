@@ -28,6 +28,9 @@ int control__check_dir(const char *dir, bool create, char *why, size_t size);
 /* The longest response line a client accepts. */
 #define CONTROL_MAX_REPLY SZ_1M
 
+/* One request line answered as the server would (fuzzing); caller puts it. */
+struct json_object *control__handle_request(struct vm *vm, const char *line);
+
 /* Server side, in pvm run. */
 int control__init(struct vm *vm);
 void control__exit(struct vm *vm);
