@@ -28,14 +28,14 @@ CFLAGS += -isystem $(SYSROOT)/usr/include
 LDFLAGS += -L$(SYSROOT)/usr/lib/powerpc64le-linux-gnu
 endif
 LDFLAGS += -static
-LIBS := -lfdt -ljson-c -lpthread
+LIBS := -lfdt -ljson-c -lseccomp -lpthread
 
 # Everything but the KVM accelerator builds and unit-tests natively on x86.
 CORE_SRCS := vmm/log.c vmm/guest-mem.c vmm/loader.c vmm/vm.c vmm/vcpu.c vmm/util.c \
 	papr/hcall.c papr/rtas.c papr/cpu.c papr/mmu.c papr/power.c papr/sysparm.c \
 	papr/pvm.c papr/mem.c papr/rng.c papr/watchdog.c papr/nvram.c papr/events.c papr/drc.c papr/drc-cpu.c papr/hvpipe.c papr/tpm.c devices/vty.c devices/irq.c devices/xics.c fdt/fdt.c \
 	vmm/event.c vmm/control.c vmm/control-client.c vmm/base64.c
-PVM_SRCS := $(CORE_SRCS) vmm/kvm.c vmm/kvm-vcpu.c vmm/builtin-check.c vmm/builtin-ctl.c vmm/builtin-hvpipe.c vmm/term.c vmm/builtin-run.c vmm/main.c
+PVM_SRCS := $(CORE_SRCS) vmm/kvm.c vmm/kvm-vcpu.c vmm/sandbox.c vmm/builtin-check.c vmm/builtin-ctl.c vmm/builtin-hvpipe.c vmm/term.c vmm/builtin-run.c vmm/main.c
 
 BUILD := build
 PVM_OBJS := $(PVM_SRCS:%.c=$(BUILD)/target/%.o)

@@ -7,6 +7,9 @@
  * itself off as pvm failing to start (64..79), or choose any status at all
  * in normal use.
  */
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "pvm/hcall.h"
 #include "pvm/log.h"
 #include "pvm/vm.h"
@@ -25,7 +28,26 @@ static s64 h_pvm_exit(struct hcall_ctx *c)
 	return H_SUCCESS;
 }
 
+/*
+ * Test hook (--test-exit only): the calling vCPU thread makes a system call
+ * no pvm thread may make, to show the sandbox stopping pvm. Without the
+ * sandbox it simply succeeds.
+ */
+static s64 h_pvm_sandbox_test(struct hcall_ctx *c __unused)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd >= 0)
+		close(fd);
+	return H_SUCCESS;
+}
+
 int papr_pvm__init(struct vm *vm)
 {
-	return vm->cfg.test_exit ? hcall__register(vm, H_PVM_EXIT, h_pvm_exit) : 0;
+	int ret;
+
+	if (!vm->cfg.test_exit)
+		return 0;
+	ret = hcall__register(vm, H_PVM_EXIT, h_pvm_exit);
+	return ret ? ret : hcall__register(vm, H_PVM_SANDBOX_TEST, h_pvm_sandbox_test);
 }

@@ -18,6 +18,7 @@
 
 #include "pvm/hcall.h"
 #include "pvm/log.h"
+#include "pvm/sandbox.h"
 #include "pvm/tpm.h"
 #include "pvm/vm.h"
 
@@ -317,6 +318,11 @@ int papr_tpm__init(struct vm *vm)
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
+	/* The session is (re)opened on the vCPU thread that sends a command. */
+	if (sandbox__allow_syscall(SANDBOX_VCPU, "openat")) {
+		free(t);
+		return -EINVAL;
+	}
 	pthread_mutex_init(&t->lock, NULL);
 	t->be = &dev_backend;
 	t->fd = -1;

@@ -20,6 +20,7 @@
 #include "pvm/loader.h"
 #include "pvm/log.h"
 #include "pvm/nvram.h"
+#include "pvm/sandbox.h"
 #include "pvm/term.h"
 #include "pvm/tpm.h"
 #include "pvm/vm.h"
@@ -48,6 +49,7 @@ const char run_usage[] =
 	"      --nvram FILE     keep the guest's NVRAM in FILE (created blank, 64 KiB,\n"
 	"                       if missing); default: a blank NVRAM in memory\n"
 	"      --loglevel L     error, warning, info or debug (default warning)\n"
+	"      --no-sandbox     run without the seccomp sandbox (for debugging pvm)\n"
 	"      --test-exit      for test payloads: the guest may end pvm with a status\n"
 	"                       of its choosing, 0-63 (private hcall 0xf0f0)\n"
 	"  -h, --help           this text\n"
@@ -103,6 +105,7 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 		{ "nvram", required_argument, NULL, 'N' },
 		{ "test-exit", no_argument, NULL, 'E' },
 		{ "tpm-allow-all", no_argument, NULL, 'A' },
+		{ "no-sandbox", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -192,6 +195,9 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 			break;
 		case 'A':
 			cfg->tpm_allow_all = true;
+			break;
+		case 'S':
+			cfg->no_sandbox = true;
 			break;
 		case 'L':
 			log_level = log__parse_level(optarg);
@@ -423,6 +429,13 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "pvm: VM '%s' started: %u vCPU%s, %llu MiB; Ctrl-a x ends it\n",
 			cfg.name, vm.nr_vcpus, vm.nr_vcpus == 1 ? "" : "s",
 			(unsigned long long)(cfg.ram_size / SZ_1M));
+	/* Every vCPU thread loads its seccomp filter as it starts. */
+	if (cfg.no_sandbox) {
+		sandbox__disable();
+	} else if (sandbox__prepare()) {
+		pr_err("cannot set up the sandbox (pvm run --no-sandbox runs without)");
+		return PVM_EXIT_INTERNAL;
+	}
 	/* The boot CPU starts like QEMU's pseries: r3 = FDT, r4 = r5 = 0. */
 	vcpu__start(vm.vcpus[0], vm.entry, vm.fdt_addr);
 	for (t = 0; t < vm.nr_vcpus; t++) {
@@ -445,6 +458,8 @@ int cmd_run(int argc, char **argv)
 		sigaddset(&set, SIGQUIT);
 		pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 	}
+	if (sandbox__enter(SANDBOX_MAIN))
+		vm__request_exit(&vm, VM_EXIT_FAULT);
 	event__loop(&vm, term__poll_ms);
 	control__exit(&vm);
 	term__restore();

@@ -14,6 +14,7 @@
 #include "pvm/hcall.h"
 #include "pvm/kvm.h"
 #include "pvm/log.h"
+#include "pvm/sandbox.h"
 #include "pvm/vm.h"
 #include "kvm-priv.h"
 
@@ -278,6 +279,11 @@ static void *vcpu_thread(void *arg)
 
 	snprintf(name, sizeof(name), "vcpu%u", v->id);
 	pthread_setname_np(pthread_self(), name);
+	/* After naming the thread (that writes /proc): from here on, the filter. */
+	if (sandbox__enter(SANDBOX_VCPU)) {
+		vm__request_exit(vm, VM_EXIT_FAULT);
+		return NULL;
+	}
 	sigemptyset(&set);
 	sigaddset(&set, KICK_SIGNAL);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);

@@ -118,6 +118,10 @@ run "sreset:c4t2" 0 -c 4 --threads 2
 run watchdog 5
 check "watchdog: pvm logged the expiry of watchdog 2" grep -q 'guest watchdog 2 expired: hard power-off' "$out"
 check "watchdog: every check before the expiry passed" grep -q '^PAYLOAD watchdog DONE pass=[0-9]* fail=0' "$out"
+run sandbox 72
+check "sandbox: pvm named the vCPU thread's forbidden call" \
+	grep -q 'sandbox: a vCPU thread made system call [0-9]* (socket;' "$out"
+run "sandbox:off" 0 --no-sandbox
 run poweroff 0 --loglevel info
 check "poweroff: pvm logged the power-off" grep -q 'guest powered off' "$out"
 run reboot 2 --loglevel info

@@ -83,6 +83,24 @@ if [ -e /dev/kvm ]; then
 		sh -c "[ $rc = 69 ] && grep -q 'No such file or directory (load KVM: modprobe kvm-hv' $W/err"
 fi
 
+# --- the sandbox: every pvm thread runs under its seccomp filter ---
+rm -f $W/idle.in
+mkfifo $W/idle.in
+exec 5<>$W/idle.in
+"$PVM" run -n sbx -k $KERNEL -i $INITRD -m 512M -c 2 -p "console=hvc0 quiet pvmtest=idle" \
+	<&5 >$W/idle.out 2>&1 &
+ppid=$!
+for _ in $(seq 120); do grep -q GUEST-IDLE $W/idle.out 2>/dev/null && break; sleep 1; done
+modes=$(for s in /proc/$ppid/task/*/status; do sed -n 's/^Seccomp:[[:space:]]*//p' $s; done | tr '\n' ' ')
+echo "# pvm threads' Seccomp modes: $modes"
+t "sandbox: every pvm thread (main + 2 vCPUs) has Seccomp: 2" \
+	sh -c "[ -n '$modes' ] && [ \$(echo '$modes' | wc -w) -ge 3 ] && ! echo '$modes' | grep -q '[^2 ]'"
+"$PVM" stop sbx >/dev/null 2>&1
+wait $ppid
+rc=$?
+exec 5>&-
+t "sandbox: the guest powers off cleanly under the sandbox (pvm exits 0)" [ $rc = 0 ]
+
 # --- pvm check ---
 run_pvm check
 cat $W/out | sed 's/^/# | /'

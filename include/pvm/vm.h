@@ -43,6 +43,7 @@ enum pvm_status {
 	PVM_EXIT_NOKVM = 69,	/* /dev/kvm missing or unusable */
 	PVM_EXIT_KVMCAP = 70,	/* KVM lacks a capability pvm needs */
 	PVM_EXIT_INTERNAL = 71,	/* host error while setting up */
+	PVM_EXIT_SANDBOX = 72,	/* pvm made a system call its sandbox forbids (a bug) */
 };
 
 struct vm_config {
@@ -60,6 +61,7 @@ struct vm_config {
 	const char *tpm_path;	/* --tpm: host TPM device for H_TPM_COMM */
 	bool tpm_allow_all;	/* --tpm-allow-all: no command policy */
 	bool test_exit;		/* --test-exit: the guest may end pvm via H_PVM_EXIT */
+	bool no_sandbox;	/* --no-sandbox: no seccomp filters */
 	const char *nvram_path;	/* --nvram: the image file, opened as nvram_fd */
 	int nvram_fd;
 };
