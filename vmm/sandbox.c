@@ -19,6 +19,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <ucontext.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -199,6 +200,19 @@ int sandbox__enter(enum sandbox_kind kind)
 			ret = add_ioctls(ctx, main_ioctls, ARRAY_SIZE(main_ioctls));
 		if (!ret)
 			ret = add_all(ctx, extra[SANDBOX_MAIN], nr_extra[SANDBOX_MAIN]);
+		/*
+		 * A hot-added vCPU thread starts under this filter: it names itself
+		 * and then loads its own (which sets no_new_privs again). seccomp()
+		 * can only narrow what a thread may do.
+		 */
+		if (!ret)
+			ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1,
+					       SCMP_A0(SCMP_CMP_EQ, PR_SET_NAME));
+		if (!ret)
+			ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1,
+					       SCMP_A0(SCMP_CMP_EQ, PR_SET_NO_NEW_PRIVS));
+		if (!ret)
+			ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(seccomp), 0);
 	}
 	if (!ret)
 		ret = seccomp_load(ctx);
