@@ -201,6 +201,17 @@ static void check_memory(struct report *r)
 		       *thp ? thp : "not available");
 }
 
+/* An optional device: usable (PASS), or WARN with the fix for missing / no access. */
+static void check_device(struct report *r, const char *name, const char *path, const char *use,
+			 const char *fix_missing, const char *fix_access)
+{
+	if (!access(path, R_OK | W_OK))
+		result(r, PASS, name, NULL, "%s usable (%s)", path, use);
+	else
+		result(r, WARN, name, errno == ENOENT ? fix_missing : fix_access, "%s: %s", path,
+		       strerror(errno));
+}
+
 static void check_devices(struct report *r)
 {
 	struct io_uring_params params = { 0 };
@@ -214,24 +225,13 @@ static void check_devices(struct report *r)
 			       "sysctl -w kernel.io_uring_disabled=0",
 		       "io_uring_setup: %s (virtio-blk needs io_uring)", strerror(errno));
 	}
-	if (!access("/dev/net/tun", R_OK | W_OK))
-		result(r, PASS, "tap", NULL, "/dev/net/tun usable (virtio-net on tap)");
-	else
-		result(r, WARN, "tap", errno == ENOENT ? "modprobe tun" :
-			       "root, CAP_NET_ADMIN, or a tap made for this user: "
-			       "ip tuntap add NAME mode tap user $USER",
-		       "/dev/net/tun: %s", strerror(errno));
-	if (!access("/dev/vhost-net", R_OK | W_OK))
-		result(r, PASS, "vhost-net", NULL, "/dev/vhost-net usable (in-kernel virtio-net)");
-	else
-		result(r, WARN, "vhost-net", errno == ENOENT ? "modprobe vhost_net" :
-			       "root, or access to /dev/vhost-net",
-		       "/dev/vhost-net: %s", strerror(errno));
-	if (!access("/dev/tpmrm0", R_OK | W_OK))
-		result(r, PASS, "tpm", NULL, "/dev/tpmrm0 usable (pvm run --tpm /dev/tpmrm0)");
-	else
-		result(r, WARN, "tpm", "only pvm run --tpm needs a TPM",
-		       "/dev/tpmrm0: %s", strerror(errno));
+	check_device(r, "tap", "/dev/net/tun", "virtio-net on tap", "modprobe tun",
+		     "root, CAP_NET_ADMIN, or a tap made for this user: "
+		     "ip tuntap add NAME mode tap user $USER");
+	check_device(r, "vhost-net", "/dev/vhost-net", "in-kernel virtio-net",
+		     "modprobe vhost_net", "root, or access to /dev/vhost-net");
+	check_device(r, "tpm", "/dev/tpmrm0", "pvm run --tpm /dev/tpmrm0",
+		     "only pvm run --tpm needs a TPM", "only pvm run --tpm needs a TPM");
 }
 
 static void check_socket_dir(struct report *r)
