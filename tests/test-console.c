@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <time.h>
 
+#include "pvm/log.h"
 #include "testvm.h"
 
 #include "kselftest_harness.h"
@@ -124,6 +125,68 @@ TEST(slow_reader_loses_nothing)
 	/* Every call's 16 bytes arrived whole (only the last may be cut by the exit). */
 	EXPECT_LE(got / 16, w.calls);
 	EXPECT_EQ(0U, got % 16);
+	testvm__teardown(&t);
+}
+
+/*
+ * The operator panel (RTAS display-character) logs a finished line to
+ * stderr. A stderr that does not drain may hold that vCPU, but not the VM
+ * lock: other vCPUs (start-cpu, hotplug, console) must go on.
+ */
+struct panel {
+	struct testvm *t;
+	bool done;		/* atomic */
+};
+
+static void *panel_writer(void *arg)
+{
+	struct panel *p = arg;
+
+	testvm__rtas(p->t, RTAS_DISPLAY_CHARACTER, 1, (u32[]){ '\n' }, 1, NULL);
+	__atomic_store_n(&p->done, true, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+TEST(panel_log_does_not_hold_the_vm_lock)
+{
+	const struct testvm_opts o = { 0 };
+	struct testvm t;
+	struct panel p = { .t = &t };
+	int errpipe[2], saved_err, level = log_level, i;
+	char c;
+	pthread_t th;
+	bool free_lock = false;
+
+	ASSERT_EQ(0, testvm__setup(&t, &o));
+	for (i = 0; i < 8; i++)
+		testvm__rtas(&t, RTAS_DISPLAY_CHARACTER, 1, (u32[]){ 'A' + i }, 1, NULL);
+	/* stderr becomes a full pipe: the panel line's write blocks. */
+	ASSERT_EQ(0, pipe(errpipe));
+	fcntl(errpipe[1], F_SETFL, fcntl(errpipe[1], F_GETFL) | O_NONBLOCK);
+	while (write(errpipe[1], "x", 1) == 1)
+		;
+	fcntl(errpipe[1], F_SETFL, fcntl(errpipe[1], F_GETFL) & ~O_NONBLOCK);
+	saved_err = dup(STDERR_FILENO);
+	dup2(errpipe[1], STDERR_FILENO);
+	log_level = LOG_INFO;
+	ASSERT_EQ(0, pthread_create(&th, NULL, panel_writer, &p));
+	usleep(200000);
+	EXPECT_FALSE(__atomic_load_n(&p.done, __ATOMIC_ACQUIRE));
+	if (!pthread_mutex_trylock(&t.vm.lock)) {
+		free_lock = true;
+		pthread_mutex_unlock(&t.vm.lock);
+	}
+	/* Let the log line through, then put stderr back. */
+	while (!__atomic_load_n(&p.done, __ATOMIC_ACQUIRE))
+		if (read(errpipe[0], &c, 1) <= 0)
+			break;
+	pthread_join(th, NULL);
+	dup2(saved_err, STDERR_FILENO);
+	close(saved_err);
+	close(errpipe[0]);
+	close(errpipe[1]);
+	log_level = level;
+	EXPECT_TRUE(free_lock);
 	testvm__teardown(&t);
 }
 
