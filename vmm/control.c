@@ -885,8 +885,11 @@ int control__init(struct vm *vm)
 	}
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock_path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return -errno;
+	if (fd < 0) {
+		ret = -errno;
+		pr_err("control socket %s: %s", sock_path, strerror(-ret));
+		return ret;
+	}
 	/* A socket file nobody answers on is left from a crashed pvm: reuse the name. */
 	if (!access(sock_path, F_OK)) {
 		int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);

@@ -198,8 +198,8 @@ int kvm__init(struct vm *vm)
 	}
 	ks->vm_fd = ioctl(ks->sys_fd, KVM_CREATE_VM, KVM_VM_PPC_HV);
 	if (ks->vm_fd < 0) {
-		pr_err("cannot create a KVM-HV VM: %s (%s)", strerror(errno),
-		       "only KVM-PR loaded? pvm needs kvm-hv: modprobe kvm-hv");
+		pr_err("cannot create a KVM-HV VM: %s%s", strerror(errno),
+		       errno == EINVAL ? " (only KVM-PR loaded? pvm needs kvm-hv: modprobe kvm-hv)" : "");
 		return errno == EINVAL ? PVM_EXIT_KVMCAP : PVM_EXIT_NOKVM;
 	}
 	if (!check_ext(ks->vm_fd, KVM_CAP_PPC_PAPR)) {

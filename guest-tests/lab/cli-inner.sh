@@ -106,6 +106,36 @@ kill $killer 2>/dev/null
 exec 5>&-
 t "sandbox: pvm stop --force ends the sandboxed VM (status 4)" [ $rc = 4 ]
 
+# --- no fd limit may leave pvm deaf to SIGTERM (a failed signalfd used to
+# leave the signals blocked and unread) ---
+deaf= clear=
+for nf in 6 8 9 10 11 12 13 14 16 20; do
+	(ulimit -n $nf; exec "$PVM" run -k $KERNEL -i $INITRD -m 256M \
+		-p "console=hvc0 quiet pvmtest=idle") </dev/null >$W/fd$nf.out 2>&1 &
+	p=$!
+	sleep 4
+	kill -TERM $p 2>/dev/null
+	(sleep 5; kill -9 $p 2>/dev/null) &
+	k=$!
+	wait $p
+	rc=$?
+	kill $k 2>/dev/null
+	echo "# ulimit -n $nf: pvm status $rc: $(grep -m1 'pvm: error' $W/fd$nf.out)"
+	case $rc in
+	4) ;;
+	6[4-9] | 7[0-2])
+		# A start failure says why, in one line.
+		[ "$(grep -c 'pvm: error' $W/fd$nf.out)" = 1 ] || deaf="$deaf $nf:$rc-without-one-reason"
+		;;
+	*) deaf="$deaf $nf:$rc" ;;
+	esac
+	grep -q 'cannot set up signal handling' $W/fd$nf.out && clear=$nf
+done
+t "under any fd limit pvm refuses to start (64-72) or stops on SIGTERM (4); never deaf${deaf:+ (got$deaf)}" \
+	[ -z "$deaf" ]
+t "the fd limit that leaves no room for the signalfd is a one-line start failure (ulimit -n ${clear:-?})" \
+	[ -n "$clear" ]
+
 # --- pvm check ---
 run_pvm check
 cat $W/out | sed 's/^/# | /'
