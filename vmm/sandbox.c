@@ -57,7 +57,7 @@ static const int common_calls[] = {
 	SCMP_SYS(poll), SCMP_SYS(ppoll), SCMP_SYS(close), SCMP_SYS(getrandom),
 	SCMP_SYS(pread64), SCMP_SYS(pwrite64), SCMP_SYS(timerfd_settime),
 	SCMP_SYS(timerfd_gettime), SCMP_SYS(fstat), SCMP_SYS(newfstatat),
-	SCMP_SYS(madvise), SCMP_SYS(rseq),
+	SCMP_SYS(rseq),
 };
 
 /* The main thread on top of that: event loop, control socket, terminal, hotplug. */

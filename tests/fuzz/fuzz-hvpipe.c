@@ -9,7 +9,6 @@
 #include "pvm/rtas.h"
 
 #define LIST_GPA 0x100000ULL
-#define ARGS_GPA 0x20000ULL
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
@@ -22,7 +21,6 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	fuzz_put(LIST_GPA, data, size);
 	testvm__rtas(&fuzz_t, RTAS_IBM_SEND_HVPIPE_MSG, 2, args, 1, NULL);
 	testvm__rtas(&fuzz_t, RTAS_IBM_RECEIVE_HVPIPE_MSG, 2, args, 3, NULL);
-	(void)ARGS_GPA;
 	fuzz_drain();
 	return 0;
 }
