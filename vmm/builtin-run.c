@@ -51,6 +51,8 @@ const char run_usage[] =
 	"      --no-sandbox     run without the seccomp sandbox (for debugging pvm)\n"
 	"      --test-exit      for test payloads: the guest may end pvm with a status\n"
 	"                       of its choosing, 0-63 (private hcall 0xf0f0)\n"
+	"      --test-fail-vcpu ID  for tests: creating vCPU ID fails after KVM made\n"
+	"                       it (exercises pvm's clean-up of a half-made vCPU)\n"
 	"  -h, --help           this text\n"
 	"\n"
 	"Exit status: 0 guest powered off, 1 guest panicked (ibm,os-term),\n"
@@ -103,6 +105,7 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 		{ "tpm", required_argument, NULL, 'T' },
 		{ "nvram", required_argument, NULL, 'N' },
 		{ "test-exit", no_argument, NULL, 'E' },
+		{ "test-fail-vcpu", required_argument, NULL, 'F' },
 		{ "tpm-allow-all", no_argument, NULL, 'A' },
 		{ "no-sandbox", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
@@ -191,6 +194,15 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 			break;
 		case 'E':
 			cfg->test_exit = true;
+			break;
+		case 'F':
+			n = strtoul(optarg, &end, 0);
+			if (*end || end == optarg || n >= PVM_MAX_VCPUS) {
+				pr_err("--test-fail-vcpu %s: want a vCPU id below %u", optarg,
+				       PVM_MAX_VCPUS);
+				return PVM_EXIT_USAGE;
+			}
+			cfg->test_fail_vcpu = n + 1;
 			break;
 		case 'A':
 			cfg->tpm_allow_all = true;

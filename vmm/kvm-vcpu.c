@@ -126,6 +126,11 @@ static int setup_vcpu(struct vm *vm, struct vcpu *v, struct kvm_vcpu_state *vs)
 		pr_err("vcpu %u: KVM_CAP_PPC_PAPR: %s", v->id, strerror(errno));
 		return -errno;
 	}
+	/* Test hook: fail with the fd and kvm_run mapping made, as KVM may. */
+	if (vm->cfg.test_fail_vcpu == v->id + 1) {
+		pr_err("vcpu %u: set-up fails on purpose (--test-fail-vcpu)", v->id);
+		return -EIO;
+	}
 	if (ks->xics_fd >= 0) {
 		struct kvm_enable_cap xc = {
 			.cap = KVM_CAP_IRQ_XICS,

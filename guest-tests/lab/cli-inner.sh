@@ -87,7 +87,9 @@ fi
 rm -f $W/idle.in
 mkfifo $W/idle.in
 exec 5<>$W/idle.in
-"$PVM" run -n sbx -k $KERNEL -i $INITRD -m 512M -c 2 \
+# Also the clean-up of a vCPU that fails half-made: --test-fail-vcpu 2 makes
+# vCPU 2's set-up fail after KVM_CREATE_VCPU and the kvm_run mmap.
+"$PVM" run -n sbx -k $KERNEL -i $INITRD -m 512M -c 2 --max-cpus 3 --test-fail-vcpu 2 \
 	-p "console=hvc0 quiet pvmtest=idle" <&5 >$W/idle.out 2>&1 &
 ppid=$!
 for _ in $(seq 120); do grep -q GUEST-IDLE $W/idle.out 2>/dev/null && break; sleep 1; done
@@ -95,6 +97,19 @@ modes=$(for s in /proc/$ppid/task/*/status; do sed -n 's/^Seccomp:[[:space:]]*//
 echo "# pvm threads' Seccomp modes: $modes"
 t "sandbox: every pvm thread (main + 2 vCPUs) has Seccomp: 2" \
 	sh -c "[ -n '$modes' ] && [ \$(echo '$modes' | wc -w) -ge 3 ] && ! echo '$modes' | grep -q '[^2 ]'"
+vcpu_res() { echo "$(ls /proc/$ppid/fd | wc -l) fds, $(grep -c kvm-vcpu /proc/$ppid/maps) kvm-vcpu maps"; }
+res0=$(vcpu_res)
+"$PVM" hotplug sbx cpu +1 >/dev/null 2>$W/hp.err
+hprc=$?
+res1=$(vcpu_res)
+"$PVM" hotplug sbx cpu +1 >/dev/null 2>&1
+res2=$(vcpu_res)
+echo "# failed vCPU hot-adds: before $res0; after one $res1; after two $res2; $(cat $W/hp.err)"
+t "a vCPU hot-add that fails after KVM_CREATE_VCPU is refused, saying why" \
+	sh -c "[ $hprc != 0 ] && grep -q 'cannot create vCPU 2' $W/hp.err"
+t "the half-made vCPU's fd and kvm_run mapping are released (twice)" \
+	sh -c "[ '$res0' = '$res1' ] && [ '$res0' = '$res2' ] && echo '$res0' | grep -q ' 2 kvm-vcpu'"
+t "pvm keeps running after the failed hot-adds" sh -c "$PVM list | grep -q '^sbx  *running'"
 # --force: an orderly stop needs an EPOW interrupt, which the v2 host never delivers.
 "$PVM" stop sbx --force >/dev/null 2>&1
 # Never hang the suite on it: a stuck pvm is killed after 60 s (and fails the check).

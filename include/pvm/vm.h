@@ -62,6 +62,7 @@ struct vm_config {
 	bool tpm_allow_all;	/* --tpm-allow-all: no command policy */
 	bool test_exit;		/* --test-exit: the guest may end pvm via H_PVM_EXIT */
 	bool no_sandbox;	/* --no-sandbox: no seccomp filters */
+	unsigned int test_fail_vcpu;	/* --test-fail-vcpu ID: ID + 1; 0 = none */
 	const char *nvram_path;	/* --nvram: the image file, opened as nvram_fd */
 	int nvram_fd;
 };
