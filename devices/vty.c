@@ -19,7 +19,7 @@
 #include "pvm/irq.h"
 #include "pvm/log.h"
 #include "pvm/vm.h"
-#include "pvm/vty.h"
+#include "devices/vty.h"
 
 #define VTY_MAX_CHARS 16
 #define VTY_INBUF 4096

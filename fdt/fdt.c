@@ -11,16 +11,16 @@
 #include <libfdt.h>
 
 #include "pvm/accel.h"
-#include "pvm/drc.h"
-#include "pvm/events.h"
-#include "pvm/hvpipe.h"
+#include "papr/drc.h"
+#include "papr/events.h"
+#include "papr/hvpipe.h"
 #include "pvm/fdt.h"
 #include "pvm/hcall.h"
 #include "pvm/log.h"
-#include "pvm/nvram.h"
-#include "pvm/rtas.h"
+#include "papr/nvram.h"
+#include "papr/rtas.h"
 #include "pvm/vm.h"
-#include "pvm/vty.h"
+#include "devices/vty.h"
 
 /* Option vector 5 bytes we set: byte 24 "radix only", byte 26 GTSE. */
 #define OV5_LEN 27

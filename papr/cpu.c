@@ -6,7 +6,7 @@
 #include "pvm/accel.h"
 #include "pvm/hcall.h"
 #include "pvm/log.h"
-#include "pvm/rtas.h"
+#include "papr/rtas.h"
 #include "pvm/vm.h"
 
 /* query-cpu-stopped-state answers */

@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "pvm/accel.h"
-#include "pvm/drc.h"
-#include "pvm/events.h"
+#include "papr/drc.h"
+#include "papr/events.h"
 #include "pvm/vm.h"
 
 int drc__hotplug_cpu(struct vm *vm, s64 count, char *why, size_t whylen)

@@ -14,11 +14,11 @@
 #include <libfdt.h>
 
 #include "pvm/accel.h"
-#include "pvm/drc.h"
-#include "pvm/events.h"
+#include "papr/drc.h"
+#include "papr/events.h"
 #include "pvm/fdt.h"
 #include "pvm/log.h"
-#include "pvm/rtas.h"
+#include "papr/rtas.h"
 #include "pvm/vm.h"
 
 #define SENSOR_EPOW 9

@@ -12,13 +12,13 @@
 #include <time.h>
 
 #include "pvm/accel.h"
-#include "pvm/events.h"
-#include "pvm/hvpipe.h"
+#include "papr/events.h"
+#include "papr/hvpipe.h"
 #include "pvm/irq.h"
 #include "pvm/log.h"
-#include "pvm/rtas.h"
+#include "papr/rtas.h"
 #include "pvm/vm.h"
-#include "pvm/xics.h"
+#include "papr/xics.h"
 
 #define EPOW_SENSOR 9
 

@@ -10,15 +10,15 @@
 #include <string.h>
 
 #include "pvm/accel.h"
-#include "pvm/drc.h"
-#include "pvm/events.h"
+#include "papr/drc.h"
+#include "papr/events.h"
 #include "pvm/hcall.h"
 #include "pvm/log.h"
-#include "pvm/rtas.h"
+#include "papr/rtas.h"
 #include "pvm/vm.h"
-#include "pvm/nvram.h"
-#include "pvm/watchdog.h"
-#include "pvm/xics.h"
+#include "papr/nvram.h"
+#include "papr/watchdog.h"
+#include "papr/xics.h"
 
 #define NR_PAPR (MAX_HCALL_OPCODE / 4 + 1)
 #define NR_PLATFORM (KVMPPC_HCALL_END - KVMPPC_HCALL_BASE + 1)

@@ -20,10 +20,10 @@
 #include <unistd.h>
 
 #include "pvm/event.h"
-#include "pvm/events.h"
-#include "pvm/hvpipe.h"
+#include "papr/events.h"
+#include "papr/hvpipe.h"
 #include "pvm/log.h"
-#include "pvm/rtas.h"
+#include "papr/rtas.h"
 #include "pvm/vm.h"
 
 /* The buffer list lives in one 4 KiB work area; each data buffer too. */

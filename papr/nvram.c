@@ -18,8 +18,8 @@
 #include <unistd.h>
 
 #include "pvm/log.h"
-#include "pvm/nvram.h"
-#include "pvm/rtas.h"
+#include "papr/nvram.h"
+#include "papr/rtas.h"
 #include "pvm/vm.h"
 
 /* CHRP partition header: signature, checksum, BE16 length / 16, name[12]. */

@@ -6,7 +6,7 @@
 
 #include "pvm/hcall.h"
 #include "pvm/log.h"
-#include "pvm/rtas.h"
+#include "papr/rtas.h"
 #include "pvm/vm.h"
 
 /* The longest os-term message we copy out of the guest. */

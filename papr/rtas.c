@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "pvm/log.h"
-#include "pvm/rtas.h"
+#include "papr/rtas.h"
 #include "pvm/vm.h"
 
 /* KVM ignores the top four bits of the args pointer; so do we. */

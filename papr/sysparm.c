@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "pvm/hcall.h"
-#include "pvm/hvpipe.h"
-#include "pvm/rtas.h"
+#include "papr/hvpipe.h"
+#include "papr/rtas.h"
 #include "pvm/vm.h"
 
 #define SYSPARM_SPLPAR_CHARACTERISTICS 20

@@ -19,7 +19,7 @@
 #include "pvm/hcall.h"
 #include "pvm/log.h"
 #include "pvm/sandbox.h"
-#include "pvm/tpm.h"
+#include "papr/tpm.h"
 #include "pvm/vm.h"
 
 /* As KVM does for H_RTAS: the top 4 bits of a real address are ignored. */

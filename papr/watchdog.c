@@ -24,7 +24,7 @@
 #include "pvm/hcall.h"
 #include "pvm/log.h"
 #include "pvm/vm.h"
-#include "pvm/watchdog.h"
+#include "papr/watchdog.h"
 
 /* r4 flags, big-endian bit numbers: 47 leave others, 48-55 op, 56-63 action. */
 #define WDTF_LEAVE_OTHERS (1ULL << 16)

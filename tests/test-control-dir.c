@@ -15,7 +15,7 @@
 #include <json-c/json.h>
 
 #include "testvm.h"
-#include "pvm/control.h"
+#include "cli/control.h"
 #include "pvm/event.h"
 
 #include "kselftest_harness.h"

@@ -9,9 +9,9 @@
 #include <json-c/json.h>
 
 #include "testvm.h"
-#include "pvm/control.h"
+#include "cli/control.h"
 #include "pvm/event.h"
-#include "pvm/events.h"
+#include "papr/events.h"
 
 #include "ctl-client.h"
 

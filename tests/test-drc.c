@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Memory and CPU DRCs: the state machine, configure-connector, host requests. */
 #include "testvm.h"
-#include "pvm/drc.h"
-#include "pvm/events.h"
+#include "papr/drc.h"
+#include "papr/events.h"
 #include "pvm/irq.h"
-#include "pvm/xics.h"
+#include "papr/xics.h"
 
 #include "kselftest_harness.h"
 

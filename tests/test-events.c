@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* RTAS event logs and check-exception (papr/events.c). */
 #include "testvm.h"
-#include "pvm/events.h"
+#include "papr/events.h"
 #include "pvm/irq.h"
 
 #include "kselftest_harness.h"

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pvm/builtin.h"
+#include "cli/builtin.h"
 #include "pvm/guest-mem.h"
 
 /* After pvm's headers: their ARRAY_SIZE/__noreturn win, the harness's are #ifndef. */

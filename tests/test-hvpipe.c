@@ -21,11 +21,11 @@
 
 #include "testvm.h"
 #include "pvm/base64.h"
-#include "pvm/control.h"
+#include "cli/control.h"
 #include "pvm/event.h"
-#include "pvm/events.h"
+#include "papr/events.h"
 #include "pvm/fdt.h"
-#include "pvm/hvpipe.h"
+#include "papr/hvpipe.h"
 #include "pvm/irq.h"
 
 #include "ctl-client.h"

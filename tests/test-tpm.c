@@ -10,7 +10,7 @@
 
 #include "testvm.h"
 #include "pvm/papr.h"
-#include "pvm/tpm.h"
+#include "papr/tpm.h"
 
 #include "kselftest_harness.h"
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The ICS RTAS calls served by devices/xics.c on the (fake) in-kernel XICS. */
+/* The ICS RTAS calls served by papr/xics.c on the (fake) in-kernel XICS. */
 #include "testvm.h"
 #include "pvm/irq.h"
-#include "pvm/vty.h"
-#include "pvm/xics.h"
+#include "devices/vty.h"
+#include "papr/xics.h"
 
 #include "kselftest_harness.h"
 

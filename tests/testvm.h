@@ -16,15 +16,15 @@
 #include <unistd.h>
 
 #include "fake-accel.h"
-#include "pvm/events.h"
+#include "papr/events.h"
 #include "pvm/hcall.h"
-#include "pvm/hvpipe.h"
-#include "pvm/tpm.h"
-#include "pvm/rtas.h"
+#include "papr/hvpipe.h"
+#include "papr/tpm.h"
+#include "papr/rtas.h"
 #include "pvm/vm.h"
-#include "pvm/vty.h"
-#include "pvm/nvram.h"
-#include "pvm/watchdog.h"
+#include "devices/vty.h"
+#include "papr/nvram.h"
+#include "papr/watchdog.h"
 
 #define TESTVM_RAM (64 * SZ_1M)
 /* Where testvm__rtas() puts its struct rtas_args by default. */

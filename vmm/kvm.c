@@ -22,7 +22,7 @@
 #include "pvm/kvm.h"
 #include "kvm-priv.h"
 #include "pvm/log.h"
-#include "pvm/rtas.h"
+#include "papr/rtas.h"
 #include "pvm/vm.h"
 
 static int check_ext(int fd, long cap)
@@ -84,7 +84,7 @@ static void create_xics(struct kvm_state *ks)
 
 	/*
 	 * No KVM_PPC_RTAS_DEFINE_TOKEN: with any token defined, KVM parses every
-	 * H_RTAS itself and fails KVM_RUN on a bad args pointer. devices/xics.c
+	 * H_RTAS itself and fails KVM_RUN on a bad args pointer. papr/xics.c
 	 * serves the four ICS calls instead.
 	 */
 	ks->xics_fd = -1;

@@ -10,7 +10,7 @@
 #include "pvm/fdt.h"
 #include "pvm/loader.h"
 #include "pvm/log.h"
-#include "pvm/rtas.h"
+#include "papr/rtas.h"
 #include "pvm/vm.h"
 
 int vm__init(struct vm *vm, const struct vm_config *cfg)

@@ -6,7 +6,7 @@
 #include <time.h>
 
 #include "pvm/guest-mem.h"
-#include "pvm/hvpipe.h"
+#include "papr/hvpipe.h"
 #include "pvm/types.h"
 #include "pvm/vcpu.h"
 

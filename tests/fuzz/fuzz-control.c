@@ -3,7 +3,7 @@
 #include <json-c/json.h>
 
 #include "fuzz-vm.h"
-#include "pvm/control.h"
+#include "cli/control.h"
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {

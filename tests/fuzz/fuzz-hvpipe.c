@@ -5,8 +5,8 @@
  * ibm,receive-hvpipe-msg into the same area.
  */
 #include "fuzz-vm.h"
-#include "pvm/hvpipe.h"
-#include "pvm/rtas.h"
+#include "papr/hvpipe.h"
+#include "papr/rtas.h"
 
 #define LIST_GPA 0x100000ULL
 

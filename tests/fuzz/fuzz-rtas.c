@@ -5,7 +5,7 @@
  * point at; H_RTAS is issued on it like the guest's RTAS stub does.
  */
 #include "fuzz-vm.h"
-#include "pvm/rtas.h"
+#include "papr/rtas.h"
 
 #define ARGS_GPA 0x20000ULL
 #define DATA_GPA 0x30000ULL

@@ -76,7 +76,7 @@ typedef _Bool bool;
 
 #define XICS_IPI 2
 
-/* pvm's fixed RTAS tokens (include/pvm/rtas.h) */
+/* pvm's fixed RTAS tokens (include/papr/rtas.h) */
 #define TOK_DISPLAY_CHARACTER 0x2001
 #define TOK_GET_TIME_OF_DAY 0x2002
 #define TOK_SET_TIME_OF_DAY 0x2003

@@ -10,9 +10,9 @@
 
 #include "pvm/accel.h"
 #include "pvm/irq.h"
-#include "pvm/rtas.h"
+#include "papr/rtas.h"
 #include "pvm/vm.h"
-#include "pvm/xics.h"
+#include "papr/xics.h"
 
 #define XICS_PRIO_MASKED 0xff
 

@@ -16,8 +16,8 @@
 #include <json-c/json.h>
 #include <linux/io_uring.h>
 
-#include "pvm/builtin.h"
-#include "pvm/control.h"
+#include "cli/builtin.h"
+#include "cli/control.h"
 #include "pvm/kvm.h"
 #include "pvm/vm.h"
 

@@ -25,12 +25,12 @@
 
 #include <json-c/json.h>
 
-#include "pvm/control.h"
+#include "cli/control.h"
 #include "pvm/event.h"
-#include "pvm/drc.h"
-#include "pvm/events.h"
+#include "papr/drc.h"
+#include "papr/events.h"
 #include "pvm/base64.h"
-#include "pvm/hvpipe.h"
+#include "papr/hvpipe.h"
 #include "pvm/log.h"
 #include "pvm/vm.h"
 

@@ -16,9 +16,9 @@
 #include <json-c/json.h>
 
 #include "pvm/base64.h"
-#include "pvm/builtin.h"
-#include "pvm/control.h"
-#include "pvm/hvpipe.h"
+#include "cli/builtin.h"
+#include "cli/control.h"
+#include "papr/hvpipe.h"
 #include "pvm/log.h"
 #include "pvm/vm.h"
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pvm/builtin.h"
+#include "cli/builtin.h"
 
 /* Up to 9 decimals: "1.5G", "0.25T"; the result must be whole bytes. */
 #define MAX_DECIMALS 9

@@ -33,7 +33,7 @@ int irq__alloc(struct vm *vm, bool lsi)
 /*
  * Under irq_lock: KVM's source-state write clears a pending masked interrupt
  * unless the state read just before saw it, so no raise may fall in between
- * (devices/xics.c does its read-modify-write under the same lock).
+ * (papr/xics.c does its read-modify-write under the same lock).
  */
 int irq__set_level(struct vm *vm, u32 irq, bool level)
 {

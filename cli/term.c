@@ -11,9 +11,9 @@
 
 #include "pvm/event.h"
 #include "pvm/log.h"
-#include "pvm/term.h"
+#include "cli/term.h"
 #include "pvm/vm.h"
-#include "pvm/vty.h"
+#include "devices/vty.h"
 
 static struct termios saved;
 static int saved_fd = -1;

@@ -11,20 +11,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "pvm/builtin.h"
-#include "pvm/control.h"
+#include "cli/builtin.h"
+#include "cli/control.h"
 #include "pvm/event.h"
 #include "pvm/hcall.h"
 #include "pvm/kvm.h"
 #include "pvm/loader.h"
 #include "pvm/log.h"
-#include "pvm/nvram.h"
+#include "papr/nvram.h"
 #include "pvm/sandbox.h"
-#include "pvm/term.h"
-#include "pvm/tpm.h"
+#include "cli/term.h"
+#include "papr/tpm.h"
 #include "pvm/vm.h"
-#include "pvm/watchdog.h"
-#include "pvm/vty.h"
+#include "papr/watchdog.h"
+#include "devices/vty.h"
 
 #define MAX_IMAGE (1ULL << 30)
 

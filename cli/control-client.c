@@ -11,7 +11,7 @@
 
 #include <json-c/json.h>
 
-#include "pvm/control.h"
+#include "cli/control.h"
 #include "pvm/log.h"
 #include "pvm/vm.h"
 

@@ -14,8 +14,8 @@
 
 #include <json-c/json.h>
 
-#include "pvm/builtin.h"
-#include "pvm/control.h"
+#include "cli/builtin.h"
+#include "cli/control.h"
 #include "pvm/log.h"
 #include "pvm/vm.h"
 

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "pvm/builtin.h"
+#include "cli/builtin.h"
 #include "pvm/log.h"
 #include "pvm/vm.h"
 
