@@ -62,8 +62,8 @@ $(BUILD)/version.h: FORCE
 	@c=$$(git -C $(CURDIR) describe --always --dirty --abbrev=12 2>/dev/null || echo unknown); \
 	printf '#define PVM_VERSION "%s"\n#define PVM_COMMIT "%s"\n' '$(PVM_VERSION)' "$$c" >$@.tmp; \
 	cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
-$(BUILD)/target/vmm/main.o: $(BUILD)/version.h
-$(BUILD)/target/vmm/main.o: CFLAGS += -include $(BUILD)/version.h
+$(BUILD)/target/cli/main.o: $(BUILD)/version.h
+$(BUILD)/target/cli/main.o: CFLAGS += -include $(BUILD)/version.h
 FORCE:
 
 # ---- host unit tests (kselftest harness) ----

@@ -4,7 +4,7 @@
 
 #include "pvm/types.h"
 
-/* One file per CLI verb (vmm/builtin-*.c). */
+/* One file per CLI verb (cli/builtin-*.c). */
 int cmd_run(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_stop(int argc, char **argv);
