@@ -17,14 +17,13 @@
 #include "pvm/hcall.h"
 #include "pvm/kvm.h"
 #include "pvm/loader.h"
+#include "machine/pseries.h"
+#include "pvm/module.h"
 #include "pvm/log.h"
 #include "papr/nvram.h"
 #include "pvm/sandbox.h"
 #include "cli/term.h"
-#include "papr/tpm.h"
 #include "pvm/vm.h"
-#include "papr/watchdog.h"
-#include "devices/vty.h"
 
 #define MAX_IMAGE (1ULL << 30)
 
@@ -352,7 +351,7 @@ static int setup_signals(void)
 int cmd_run(int argc, char **argv)
 {
 	static struct vm vm;
-	struct vm_config cfg = { 0 };
+	struct vm_config cfg = { .console_fd = STDOUT_FILENO };
 	struct image kernel = { 0 }, initrd = { 0 };
 	struct load_info li;
 	unsigned int core, t;
@@ -390,8 +389,8 @@ int cmd_run(int argc, char **argv)
 	ret = kvm__init(&vm);
 	if (ret)
 		return ret;
-	if (papr__init(&vm) || vty__init(&vm, STDOUT_FILENO)) {
-		pr_err("cannot set up the hcall and RTAS tables");
+	if (pseries__init(&vm)) {
+		pr_err("cannot set up the machine");
 		return PVM_EXIT_INTERNAL;
 	}
 
@@ -427,7 +426,7 @@ int cmd_run(int argc, char **argv)
 		(unsigned long long)vm.fdt_addr, (unsigned long long)vm.rtas_base);
 
 	/* Before any vCPU runs: a second VM with the same name fails here. */
-	if (hvpipe__attach(&vm) || watchdog__attach(&vm) || control__init(&vm))
+	if (modules__start(&vm) || control__init(&vm))
 		return PVM_EXIT_USAGE;
 	sig_fd = setup_signals();
 	if (sig_fd < 0) {
@@ -475,11 +474,8 @@ int cmd_run(int argc, char **argv)
 	control__exit(&vm);
 	term__restore();
 	kvm__join(&vm);
-	/* The guest is gone: so is its TPM session (a reboot starts a new pvm). */
-	tpm__exit(&vm);
-	watchdog__exit(&vm);
-	/* Stores went straight to the file; this makes them durable. */
-	nvram__exit(&vm);
+	/* Every part, backwards: the TPM session closes, NVRAM stores become durable. */
+	modules__exit(&vm);
 	if (banners)
 		fprintf(stderr, "\npvm: VM '%s' ended: %s (exit status %d)\n", cfg.name,
 			exit_text(&vm), exit_status(&vm));

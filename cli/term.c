@@ -77,9 +77,9 @@ static void term_flush(struct vm *vm)
 {
 	size_t took;
 
-	if (!pend_len || !vm->vty)
+	if (!pend_len || !vty__get(vm))
 		return;
-	took = vty__input(vm->vty, pend_buf + pend_off, pend_len);
+	took = vty__input(vty__get(vm), pend_buf + pend_off, pend_len);
 	pend_off += took;
 	pend_len -= took;
 	/* Drained: take more input from the terminal again. */

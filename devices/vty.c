@@ -10,16 +10,26 @@
  * route it to the lowest-numbered vty.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <libfdt.h>
+
+#include "pvm/fdt.h"
 #include "pvm/hcall.h"
 #include "pvm/irq.h"
 #include "pvm/log.h"
+#include "pvm/module.h"
 #include "pvm/vm.h"
 #include "devices/vty.h"
+
+static inline struct vty *vty_of(struct vm *vm)
+{
+	return vm__priv(vm, &vty_module);
+}
 
 #define VTY_MAX_CHARS 16
 #define VTY_INBUF 4096
@@ -98,7 +108,7 @@ static bool vty_unit(u64 unit)
 
 static s64 h_put_term_char(struct hcall_ctx *c)
 {
-	struct vty *vty = c->vm->vty;
+	struct vty *vty = vty_of(c->vm);
 	u64 len = c->args[1];
 	u8 buf[VTY_MAX_CHARS];
 	unsigned int i;
@@ -115,7 +125,7 @@ static s64 h_put_term_char(struct hcall_ctx *c)
 
 static s64 h_get_term_char(struct hcall_ctx *c)
 {
-	struct vty *vty = c->vm->vty;
+	struct vty *vty = vty_of(c->vm);
 	u64 words[2] = { 0, 0 };
 	size_t i, n;
 
@@ -143,7 +153,7 @@ static s64 h_get_term_char(struct hcall_ctx *c)
 
 static s64 h_vio_signal(struct hcall_ctx *c)
 {
-	struct vty *vty = c->vm->vty;
+	struct vty *vty = vty_of(c->vm);
 
 	if (c->args[0] != VTY_REG)
 		return H_PARAMETER;
@@ -153,7 +163,7 @@ static s64 h_vio_signal(struct hcall_ctx *c)
 	return H_SUCCESS;
 }
 
-int vty__init(struct vm *vm, int out_fd)
+static int vty__init(struct vm *vm)
 {
 	struct vty *vty = calloc(1, sizeof(*vty));
 	int ret;
@@ -161,12 +171,12 @@ int vty__init(struct vm *vm, int out_fd)
 	if (!vty)
 		return -ENOMEM;
 	vty->vm = vm;
-	vty->out_fd = out_fd;
+	vty->out_fd = vm->cfg.console_fd;
 	vty->irq = irq__alloc(vm, false);
 	if (vty->irq == -ENODEV)
 		pr_info("console without interrupt: the guest will poll it");
 	pthread_mutex_init(&vty->lock, NULL);
-	vm->vty = vty;
+	vm__set_priv(vm, &vty_module, vty);
 	ret = hcall__register(vm, H_PUT_TERM_CHAR, h_put_term_char);
 	if (!ret)
 		ret = hcall__register(vm, H_GET_TERM_CHAR, h_get_term_char);
@@ -175,13 +185,51 @@ int vty__init(struct vm *vm, int out_fd)
 	return ret;
 }
 
+struct vty *vty__get(struct vm *vm)
+{
+	return vty_of(vm);
+}
+
 int vty__irq(struct vty *vty)
 {
 	return vty ? vty->irq : -1;
 }
 
-void vty__exit(struct vm *vm)
+static void vty__exit(struct vm *vm)
 {
-	free(vm->vty);
-	vm->vty = NULL;
+	free(vty_of(vm));
+	vm__set_priv(vm, &vty_module, NULL);
 }
+
+static int vty__fdt(struct vm *vm, void *fdt, const struct fdt_place *at)
+{
+	int irq = vty__irq(vty_of(vm));
+	char name[32];
+
+	snprintf(name, sizeof(name), "/vdevice/vty@%x", VTY_REG);
+	if (at->at == FDT_AT_CHOSEN) {
+		FDT_TRY(fdt_property_string(fdt, "stdout-path", name));
+		return fdt_property_string(fdt, "linux,stdout-path", name);
+	}
+	if (at->at != FDT_AT_VDEVICE)
+		return 0;
+	FDT_TRY(fdt_begin_node(fdt, name + strlen("/vdevice/")));
+	FDT_TRY(fdt_property_string(fdt, "name", "vty"));
+	FDT_TRY(fdt_property_string(fdt, "device_type", "serial"));
+	FDT_TRY(fdt_property_string(fdt, "compatible", "hvterm1"));
+	FDT_TRY(fdt_property_u32(fdt, "reg", VTY_REG));
+	if (irq >= 0) {
+		u32 intr[2] = { cpu_to_fdt32(irq), 0 };	/* edge */
+
+		FDT_TRY(fdt_property(fdt, "interrupts", intr, sizeof(intr)));
+	}
+	return fdt_end_node(fdt);
+}
+
+/* No reset: console input typed during the reboot waits for the new kernel. */
+const struct module vty_module = {
+	.name = "vty",
+	.init = vty__init,
+	.exit = vty__exit,
+	.fdt = vty__fdt,
+};

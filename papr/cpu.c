@@ -8,6 +8,7 @@
 #include "pvm/log.h"
 #include "papr/rtas.h"
 #include "pvm/vm.h"
+#include "pvm/module.h"
 
 /* query-cpu-stopped-state answers */
 #define QCSS_STOPPED 0
@@ -150,7 +151,7 @@ static s64 h_get_cpu_characteristics(struct hcall_ctx *c)
 	return H_SUCCESS;
 }
 
-int papr_cpu__init(struct vm *vm)
+static int cpu__init(struct vm *vm)
 {
 	static const struct rtas_handler calls[] = {
 		{ RTAS_QUERY_CPU_STOPPED_STATE, rtas_query_cpu_stopped_state },
@@ -169,3 +170,8 @@ int papr_cpu__init(struct vm *vm)
 		ret = hcall__register(vm, H_GET_CPU_CHARACTERISTICS, h_get_cpu_characteristics);
 	return ret;
 }
+
+const struct module cpu_module = {
+	.name = "cpu",
+	.init = cpu__init,
+};

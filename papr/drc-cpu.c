@@ -13,10 +13,16 @@
 #include "papr/drc.h"
 #include "papr/events.h"
 #include "pvm/vm.h"
+#include "pvm/module.h"
+
+static inline struct drc_table *drcs_of(struct vm *vm)
+{
+	return vm__priv(vm, &drc_module);
+}
 
 int drc__hotplug_cpu(struct vm *vm, s64 count, char *why, size_t whylen)
 {
-	struct drc_table *t = vm->drcs;
+	struct drc_table *t = drcs_of(vm);
 	unsigned int want, i, done = 0, th;
 	struct drc *pick[PVM_MAX_VCPUS];
 	int ret = 0;

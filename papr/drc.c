@@ -18,8 +18,14 @@
 #include "papr/events.h"
 #include "pvm/fdt.h"
 #include "pvm/log.h"
+#include "pvm/module.h"
 #include "papr/rtas.h"
 #include "pvm/vm.h"
+
+static inline struct drc_table *drcs_of(struct vm *vm)
+{
+	return vm__priv(vm, &drc_module);
+}
 
 #define SENSOR_EPOW 9
 #define SENSOR_DR_ENTITY_SENSE 9003
@@ -43,7 +49,7 @@
 
 struct drc *drc__find(struct vm *vm, u32 index)
 {
-	struct drc_table *t = vm->drcs;
+	struct drc_table *t = drcs_of(vm);
 	u32 n;
 
 	if (!t)
@@ -62,7 +68,7 @@ struct drc *drc__find(struct vm *vm, u32 index)
 
 static unsigned int lmb_nr(struct vm *vm, struct drc *d)
 {
-	return d - vm->drcs->lmb;
+	return d - drcs_of(vm)->lmb;
 }
 
 /*
@@ -105,7 +111,7 @@ static void detach(struct vm *vm, struct drc *d)
 	pr_info("LMB 0x%x at 0x%llx released", d->index, (unsigned long long)d->addr);
 }
 
-static int drc__init(struct vm *vm)
+static int table_init(struct vm *vm)
 {
 	struct drc_table *t;
 	unsigned int i;
@@ -152,13 +158,18 @@ static int drc__init(struct vm *vm)
 		d->state = d->boot ? DRC_CONFIGURED : DRC_UNUSABLE;
 		d->attached = d->boot;
 	}
-	vm->drcs = t;
+	vm__set_priv(vm, &drc_module, t);
 	return 0;
+}
+
+struct drc_table *drc__table(struct vm *vm)
+{
+	return drcs_of(vm);
 }
 
 u64 drc__hotplugged_bytes(struct vm *vm)
 {
-	struct drc_table *t = vm->drcs;
+	struct drc_table *t = drcs_of(vm);
 	u64 n = 0;
 	unsigned int i;
 
@@ -429,7 +440,7 @@ static void rtas_configure_connector(struct rtas_call *c)
 
 int drc__hotplug_mem(struct vm *vm, s64 bytes, char *why, size_t whylen)
 {
-	struct drc_table *t = vm->drcs;
+	struct drc_table *t = drcs_of(vm);
 	u64 want = bytes < 0 ? -(u64)bytes : (u64)bytes, n;
 	u32 picked[EVENT_QUEUE_MAX];
 	unsigned int i, done = 0;
@@ -524,14 +535,33 @@ int drc__hotplug_mem(struct vm *vm, s64 bytes, char *why, size_t whylen)
 	return 0;
 }
 
-int drc__init_rtas(struct vm *vm)
+static int drc__init(struct vm *vm)
 {
 	static const struct rtas_handler calls[] = {
 		{ RTAS_SET_INDICATOR, rtas_set_indicator },
 		{ RTAS_GET_SENSOR_STATE, rtas_get_sensor_state },
 		{ RTAS_IBM_CONFIGURE_CONNECTOR, rtas_configure_connector },
 	};
-	int ret = drc__init(vm);
+	int ret = table_init(vm);
 
 	return ret ? ret : rtas__register_all(vm, calls, ARRAY_SIZE(calls));
 }
+
+static void drc__exit(struct vm *vm)
+{
+	struct drc_table *t = drcs_of(vm);
+
+	if (!t)
+		return;
+	free(t->lmb);
+	free(t->cpu);
+	free(t);
+	vm__set_priv(vm, &drc_module, NULL);
+}
+
+const struct module drc_module = {
+	.name = "drc",
+	.init = drc__init,
+	.exit = drc__exit,
+	.fdt = drc__fdt,
+};

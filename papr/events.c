@@ -11,14 +11,22 @@
 #include <string.h>
 #include <time.h>
 
+#include <libfdt.h>
+
 #include "pvm/accel.h"
+#include "pvm/fdt.h"
 #include "papr/events.h"
-#include "papr/hvpipe.h"
 #include "pvm/irq.h"
 #include "pvm/log.h"
+#include "pvm/module.h"
 #include "papr/rtas.h"
 #include "pvm/vm.h"
-#include "papr/xics.h"
+#include "pvm/xics.h"
+
+static inline struct events *events_of(struct vm *vm)
+{
+	return vm__priv(vm, &events_module);
+}
 
 #define EPOW_SENSOR 9
 
@@ -28,7 +36,8 @@ struct event {
 };
 
 struct event_queue {
-	int irq;
+	int irq;		/* -1 until a module claims the class */
+	void (*on_taken)(struct vm *vm);
 	unsigned int head, count;
 	struct event ev[EVENT_QUEUE_MAX];
 };
@@ -112,7 +121,7 @@ static u8 *log_start(struct events *e, u8 *log, u8 type, u8 target, u8 uh_subsys
 
 static int queue_event(struct vm *vm, enum event_class cls, const u8 *log, u16 len)
 {
-	struct event_queue *q = &vm->events->q[cls];
+	struct event_queue *q = &events_of(vm)->q[cls];
 	struct event *ev;
 	bool was_empty;
 
@@ -136,7 +145,7 @@ int events__epow_shutdown(struct vm *vm)
 {
 	u8 log[EVENT_LOG_MAX];
 	u16 len;
-	u8 *p = log_start(vm->events, log, 0x40, 5, 0xa0, 0xd0, 20, &len);
+	u8 *p = log_start(events_of(vm), log, 0x40, 5, 0xa0, 0xd0, 20, &len);
 
 	p = section(p, "EP", 20, 2, 0);
 	p[0] = 3;		/* action: system shutdown */
@@ -149,7 +158,7 @@ int events__hotplug(struct vm *vm, u8 resource, u8 action, u8 id_type, u32 id0, 
 {
 	u8 log[EVENT_LOG_MAX];
 	u16 len;
-	u8 *p = log_start(vm->events, log, 0xe5, 6, 0x80, 0, 20, &len);
+	u8 *p = log_start(events_of(vm), log, 0xe5, 6, 0x80, 0, 20, &len);
 
 	p = section(p, "HP", 20, 1, 0);
 	p[0] = resource;
@@ -164,7 +173,7 @@ int events__hvpipe(struct vm *vm, u32 source, u8 type)
 {
 	u8 log[EVENT_LOG_MAX];
 	u16 len;
-	u8 *p = log_start(vm->events, log, 0xe6, 0, 0, 0, 16, &len);
+	u8 *p = log_start(events_of(vm), log, 0xe6, 0, 0, 0, 16, &len);
 
 	/* Linux reads this section without a NULL check: it is always there. */
 	p = section(p, "PE", 16, 1, 0);
@@ -176,7 +185,7 @@ int events__hvpipe(struct vm *vm, u32 source, u8 type)
 void events__flush(struct vm *vm, enum event_class cls)
 {
 	pthread_mutex_lock(&vm->lock);
-	vm->events->q[cls].count = 0;
+	events_of(vm)->q[cls].count = 0;
 	pthread_mutex_unlock(&vm->lock);
 }
 
@@ -185,7 +194,7 @@ unsigned int events__pending(struct vm *vm, enum event_class cls)
 	unsigned int n;
 
 	pthread_mutex_lock(&vm->lock);
-	n = vm->events->q[cls].count;
+	n = events_of(vm)->q[cls].count;
 	pthread_mutex_unlock(&vm->lock);
 	return n;
 }
@@ -204,7 +213,7 @@ bool events__guest_listens(struct vm *vm, enum event_class cls)
 
 int events__irq(struct vm *vm, enum event_class cls)
 {
-	return vm->events ? vm->events->q[cls].irq : -1;
+	return events_of(vm) ? events_of(vm)->q[cls].irq : -1;
 }
 
 static void rtas_check_exception(struct rtas_call *c)
@@ -220,8 +229,8 @@ static void rtas_check_exception(struct rtas_call *c)
 
 	pthread_mutex_lock(&vm->lock);
 	for (cls = 0; cls < EVENT_NR_CLASSES; cls++) {
-		if ((mask & class_mask[cls]) && vm->events->q[cls].count) {
-			q = &vm->events->q[cls];
+		if ((mask & class_mask[cls]) && events_of(vm)->q[cls].count) {
+			q = &events_of(vm)->q[cls];
 			break;
 		}
 	}
@@ -250,27 +259,100 @@ static void rtas_check_exception(struct rtas_call *c)
 	memcpy(dst, ev.log, ev.len);
 	if (more && q->irq >= 0)
 		irq__raise(vm, q->irq);
-	/* Not under vm->lock: hvpipe queues its events with its own lock held. */
-	if (cls == EVENT_HVPIPE)
-		hvpipe__event_taken(vm);
+	/* Not under vm->lock: a module may queue events with its own lock held. */
+	if (q->on_taken)
+		q->on_taken(vm);
 	c->rets[0] = RTAS_OUT_SUCCESS;
 }
 
-int events__init(struct vm *vm)
+int events__claim(struct vm *vm, enum event_class cls, void (*on_taken)(struct vm *vm))
 {
+	struct events *e = events_of(vm);
+
+	if (!e || cls >= EVENT_NR_CLASSES)
+		return -EINVAL;
+	if (e->q[cls].irq != -1)
+		return -EEXIST;
+	e->q[cls].irq = irq__alloc(vm, false);
+	e->q[cls].on_taken = on_taken;
+	return 0;
+}
+
+static int events__init(struct vm *vm)
+{
+	struct events *e = calloc(1, sizeof(*e));
 	unsigned int i;
 
-	vm->events = calloc(1, sizeof(*vm->events));
-	if (!vm->events)
+	if (!e)
 		return -ENOMEM;
 	for (i = 0; i < EVENT_NR_CLASSES; i++)
-		vm->events->q[i].irq = i == EVENT_HVPIPE && !vm->cfg.nr_hvpipe ? -1 :
-				       irq__alloc(vm, false);
+		e->q[i].irq = -1;
+	vm__set_priv(vm, &events_module, e);
+	/* Power events and hotplug always have a source (IRQ numbers stay put). */
+	events__claim(vm, EVENT_EPOW, NULL);
+	events__claim(vm, EVENT_HOTPLUG, NULL);
 	return rtas__register(vm, RTAS_CHECK_EXCEPTION, rtas_check_exception);
 }
 
-void events__exit(struct vm *vm)
+/* Nothing queued for the old kernel reaches the new one. */
+static void events__reset(struct vm *vm)
 {
-	free(vm->events);
-	vm->events = NULL;
+	unsigned int i;
+
+	for (i = 0; i < EVENT_NR_CLASSES; i++)
+		events__flush(vm, i);
 }
+
+static void events__exit(struct vm *vm)
+{
+	free(events_of(vm));
+	vm__set_priv(vm, &events_module, NULL);
+}
+
+/* One child per event class with a source; kernel paths are fixed names. */
+static int events__fdt(struct vm *vm, void *fdt, const struct fdt_place *at)
+{
+	static const struct { const char *name; enum event_class cls; } nodes[] = {
+		{ "epow-events", EVENT_EPOW },
+		{ "hot-plug-events", EVENT_HOTPLUG },
+		{ "ibm,hvpipe-msg-events", EVENT_HVPIPE },
+	};
+	u32 ranges[2 * EVENT_NR_CLASSES];
+	unsigned int i, n = 0;
+
+	if (at->at != FDT_AT_ROOT)
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(nodes); i++) {
+		int irq = events__irq(vm, nodes[i].cls);
+
+		if (irq >= 0) {
+			ranges[n++] = cpu_to_fdt32(irq);
+			ranges[n++] = cpu_to_fdt32(1);
+		}
+	}
+	if (!n)
+		return 0;
+	FDT_TRY(fdt_begin_node(fdt, "event-sources"));
+	FDT_TRY(fdt_property(fdt, "interrupt-controller", NULL, 0));
+	FDT_TRY(fdt_property_u32(fdt, "#interrupt-cells", 2));
+	FDT_TRY(fdt_property(fdt, "interrupt-ranges", ranges, 4 * n));
+	for (i = 0; i < ARRAY_SIZE(nodes); i++) {
+		int irq = events__irq(vm, nodes[i].cls);
+		u32 intr[2] = { cpu_to_fdt32(irq), 0 };	/* edge */
+
+		if (irq < 0)
+			continue;
+		FDT_TRY(fdt_begin_node(fdt, nodes[i].name));
+		FDT_TRY(fdt_property(fdt, "interrupts", intr, sizeof(intr)));
+		FDT_TRY(fdt_end_node(fdt));
+	}
+	return fdt_end_node(fdt);
+}
+
+const struct module events_module = {
+	.name = "events",
+	.init = events__init,
+	.reset = events__reset,
+	.exit = events__exit,
+	.fdt = events__fdt,
+};

@@ -19,12 +19,20 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libfdt.h>
+
 #include "pvm/event.h"
 #include "papr/events.h"
 #include "papr/hvpipe.h"
 #include "pvm/log.h"
+#include "pvm/module.h"
 #include "papr/rtas.h"
 #include "pvm/vm.h"
+
+static inline struct hvpipe *hvpipe_of(struct vm *vm)
+{
+	return vm__priv(vm, &hvpipe_module);
+}
 
 /* The buffer list lives in one 4 KiB work area; each data buffer too. */
 #define HVPIPE_LIST_MAX 4096
@@ -216,7 +224,7 @@ static void notify(struct hvpipe *p)
 static void rtas_send_hvpipe_msg(struct rtas_call *c)
 {
 	struct vm *vm = c->vm;
-	struct hvpipe *p = vm->hvpipe;
+	struct hvpipe *p = hvpipe_of(vm);
 	struct hvpipe_source *s;
 	struct hvpipe_msg *m;
 	u8 buf[HVPIPE_MAX_PAYLOAD];
@@ -275,7 +283,7 @@ out:
 static void rtas_receive_hvpipe_msg(struct rtas_call *c)
 {
 	struct vm *vm = c->vm;
-	struct hvpipe *p = vm->hvpipe;
+	struct hvpipe *p = hvpipe_of(vm);
 	struct hvpipe_source *s;
 	struct hvpipe_msg *m;
 	u64 gpa = c->args[0];
@@ -311,7 +319,7 @@ out:
 
 void hvpipe__set_enabled(struct vm *vm, bool on)
 {
-	struct hvpipe *p = vm->hvpipe;
+	struct hvpipe *p = hvpipe_of(vm);
 
 	if (!p)
 		return;
@@ -335,7 +343,7 @@ void hvpipe__set_enabled(struct vm *vm, bool on)
 
 void hvpipe__tick(struct vm *vm)
 {
-	struct hvpipe *p = vm->hvpipe;
+	struct hvpipe *p = hvpipe_of(vm);
 	u64 now = now_ms(), v;
 	ssize_t n __unused;
 
@@ -360,7 +368,7 @@ void hvpipe__tick(struct vm *vm)
 
 int hvpipe__timer_fd(struct vm *vm)
 {
-	return vm->hvpipe ? vm->hvpipe->timer_fd : -1;
+	return hvpipe_of(vm) ? hvpipe_of(vm)->timer_fd : -1;
 }
 
 static void timer_event(struct vm *vm, int fd __unused, u32 events __unused, void *data __unused)
@@ -370,12 +378,12 @@ static void timer_event(struct vm *vm, int fd __unused, u32 events __unused, voi
 
 int hvpipe__attach(struct vm *vm)
 {
-	return vm->hvpipe ? event__add(vm, vm->hvpipe->timer_fd, EPOLLIN, timer_event, NULL) : 0;
+	return hvpipe_of(vm) ? event__add(vm, hvpipe_of(vm)->timer_fd, EPOLLIN, timer_event, NULL) : 0;
 }
 
 void hvpipe__event_taken(struct vm *vm)
 {
-	struct hvpipe *p = vm->hvpipe;
+	struct hvpipe *p = hvpipe_of(vm);
 
 	if (!p)
 		return;
@@ -388,7 +396,7 @@ void hvpipe__event_taken(struct vm *vm)
 
 int hvpipe__host_send(struct vm *vm, u32 id, const void *data, size_t len)
 {
-	struct hvpipe *p = vm->hvpipe;
+	struct hvpipe *p = hvpipe_of(vm);
 	struct hvpipe_source *s;
 	struct hvpipe_msg *m;
 	int ret = 0;
@@ -420,7 +428,7 @@ int hvpipe__host_send(struct vm *vm, u32 id, const void *data, size_t len)
 
 int hvpipe__host_recv(struct vm *vm, u32 id, void *buf, size_t *len)
 {
-	struct hvpipe *p = vm->hvpipe;
+	struct hvpipe *p = hvpipe_of(vm);
 	struct hvpipe_source *s;
 	struct hvpipe_msg *m;
 	int ret = 0;
@@ -446,7 +454,7 @@ int hvpipe__host_recv(struct vm *vm, u32 id, void *buf, size_t *len)
 /* Close or reopen the pipe to a source (the host end went away or came back). */
 static int set_open(struct vm *vm, u32 id, bool open)
 {
-	struct hvpipe *p = vm->hvpipe;
+	struct hvpipe *p = hvpipe_of(vm);
 	struct hvpipe_source *s;
 	int ret = 0;
 
@@ -493,17 +501,17 @@ int hvpipe__host_open(struct vm *vm, u32 id)
 
 int hvpipe__notify_fd(struct vm *vm)
 {
-	return vm->hvpipe ? vm->hvpipe->notify_fd : -1;
+	return hvpipe_of(vm) ? hvpipe_of(vm)->notify_fd : -1;
 }
 
 bool hvpipe__configured(struct vm *vm)
 {
-	return vm->hvpipe != NULL;
+	return hvpipe_of(vm) != NULL;
 }
 
 void hvpipe__stat(struct vm *vm, struct hvpipe_stat *st)
 {
-	struct hvpipe *p = vm->hvpipe;
+	struct hvpipe *p = hvpipe_of(vm);
 	unsigned int i;
 
 	memset(st, 0, sizeof(*st));
@@ -533,7 +541,7 @@ void hvpipe__stat(struct vm *vm, struct hvpipe_stat *st)
 	pthread_mutex_unlock(&p->lock);
 }
 
-int papr_hvpipe__init(struct vm *vm)
+static int hvpipe__init(struct vm *vm)
 {
 	static const struct rtas_handler calls[] = {
 		{ RTAS_IBM_SEND_HVPIPE_MSG, rtas_send_hvpipe_msg },
@@ -547,7 +555,8 @@ int papr_hvpipe__init(struct vm *vm)
 	if (vm->cfg.nr_hvpipe > HVPIPE_MAX_SOURCES)
 		return -E2BIG;
 	/* Events reach the guest only through the hvpipe event source. */
-	if (events__irq(vm, EVENT_HVPIPE) < 0) {
+	if (events__claim(vm, EVENT_HVPIPE, hvpipe__event_taken) ||
+	    events__irq(vm, EVENT_HVPIPE) < 0) {
 		pr_err("hvpipe needs an event interrupt (in-kernel XICS)");
 		return -ENODEV;
 	}
@@ -580,7 +589,7 @@ int papr_hvpipe__init(struct vm *vm)
 		p->src[i].open = true;
 	}
 	p->nr = vm->cfg.nr_hvpipe;
-	vm->hvpipe = p;
+	vm__set_priv(vm, &hvpipe_module, p);
 	return rtas__register_all(vm, calls, ARRAY_SIZE(calls));
 bad:
 	pr_err("--hvpipe-source 0x%08x: not a new HMC-form id (0x0200xxxx)", vm->cfg.hvpipe_ids[i]);
@@ -590,9 +599,9 @@ bad:
 	return -EINVAL;
 }
 
-void hvpipe__exit(struct vm *vm)
+static void hvpipe__exit(struct vm *vm)
 {
-	struct hvpipe *p = vm->hvpipe;
+	struct hvpipe *p = hvpipe_of(vm);
 	unsigned int i;
 
 	if (!p)
@@ -605,5 +614,27 @@ void hvpipe__exit(struct vm *vm)
 	close(p->timer_fd);
 	pthread_mutex_destroy(&p->lock);
 	free(p);
-	vm->hvpipe = NULL;
+	vm__set_priv(vm, &hvpipe_module, NULL);
 }
+
+/* A rebooted guest starts with the pipe disabled; host queues are kept. */
+static void hvpipe__reset(struct vm *vm)
+{
+	hvpipe__set_enabled(vm, false);
+}
+
+static int hvpipe__fdt(struct vm *vm, void *fdt, const struct fdt_place *at)
+{
+	if (at->at != FDT_AT_RTAS || !hvpipe__configured(vm))
+		return 0;
+	return fdt_property(fdt, "ibm,hypervisor-pipe-capable", NULL, 0);
+}
+
+const struct module hvpipe_module = {
+	.name = "hvpipe",
+	.init = hvpipe__init,
+	.start = hvpipe__attach,
+	.reset = hvpipe__reset,
+	.exit = hvpipe__exit,
+	.fdt = hvpipe__fdt,
+};

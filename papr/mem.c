@@ -17,6 +17,7 @@
 #include "pvm/hcall.h"
 #include "pvm/log.h"
 #include "pvm/vm.h"
+#include "pvm/module.h"
 
 #define PAGE_INIT_SIZE SZ_4K
 #define PAGE_INIT_FLAGS (H_ICACHE_INVALIDATE | H_ICACHE_SYNCHRONIZE | H_ZERO_PAGE | \
@@ -94,7 +95,7 @@ static s64 h_logical_cache_op(struct hcall_ctx *c __unused)
 	return H_SUCCESS;
 }
 
-int papr_mem__init(struct vm *vm)
+static int page_init__init(struct vm *vm)
 {
 	static const struct {
 		u64 nr;
@@ -121,3 +122,8 @@ int papr_mem__init(struct vm *vm)
 		pr_debug("KVM cannot handle H_PAGE_INIT in-kernel; pvm answers it");
 	return 0;
 }
+
+const struct module mem_module = {
+	.name = "mem",
+	.init = page_init__init,
+};

@@ -6,6 +6,7 @@
 #include "pvm/hcall.h"
 #include "pvm/log.h"
 #include "pvm/vm.h"
+#include "pvm/module.h"
 
 /* PATB size field is log2(bytes) - 12, at most 24 (a 64 GiB table). */
 #define PRTS_MAX 24
@@ -41,7 +42,12 @@ static s64 h_register_proc_tbl(struct hcall_ctx *c)
 	return H_SUCCESS;
 }
 
-int papr_mmu__init(struct vm *vm)
+static int mmu__init(struct vm *vm)
 {
 	return hcall__register(vm, H_REGISTER_PROC_TBL, h_register_proc_tbl);
 }
+
+const struct module mmu_module = {
+	.name = "mmu",
+	.init = mmu__init,
+};

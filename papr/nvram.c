@@ -9,6 +9,7 @@
  * through to the file and the next run reads it back.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -17,10 +18,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libfdt.h>
+
+#include "pvm/fdt.h"
 #include "pvm/log.h"
+#include "pvm/module.h"
 #include "papr/nvram.h"
 #include "papr/rtas.h"
 #include "pvm/vm.h"
+
+static inline struct nvram *nvram_of(struct vm *vm)
+{
+	return vm__priv(vm, &nvram_module);
+}
 
 /* CHRP partition header: signature, checksum, BE16 length / 16, name[12]. */
 #define CHRP_HEADER_LEN 16
@@ -136,7 +146,7 @@ static bool range_ok(struct nvram *nv, struct rtas_call *c, void **guest)
 
 static void rtas_nvram_fetch(struct rtas_call *c)
 {
-	struct nvram *nv = c->vm->nvram;
+	struct nvram *nv = nvram_of(c->vm);
 	void *g = NULL;
 
 	if (!range_ok(nv, c, &g)) {
@@ -153,7 +163,7 @@ static void rtas_nvram_fetch(struct rtas_call *c)
 /* The file is written first: a failed write leaves both copies unchanged. */
 static void rtas_nvram_store(struct rtas_call *c)
 {
-	struct nvram *nv = c->vm->nvram;
+	struct nvram *nv = nvram_of(c->vm);
 	u32 index = c->args[0], len = c->args[2];
 	u8 tmp[512], *src;
 	void *g = NULL;
@@ -188,7 +198,7 @@ static void rtas_nvram_store(struct rtas_call *c)
 	c->rets[1] = len;
 }
 
-int papr_nvram__init(struct vm *vm)
+static int nvram__init(struct vm *vm)
 {
 	static const struct rtas_handler calls[] = {
 		{ RTAS_NVRAM_FETCH, rtas_nvram_fetch },
@@ -201,7 +211,7 @@ int papr_nvram__init(struct vm *vm)
 		return -ENOMEM;
 	pthread_mutex_init(&nv->lock, NULL);
 	nv->fd = vm->cfg.nvram_path ? vm->cfg.nvram_fd : -1;
-	vm->nvram = nv;
+	vm__set_priv(vm, &nvram_module, nv);
 	if (nv->fd >= 0) {
 		ret = load(nv);
 		if (ret) {
@@ -220,12 +230,12 @@ int papr_nvram__init(struct vm *vm)
 
 u32 nvram__size(struct vm *vm)
 {
-	return vm->nvram ? vm->nvram->size : 0;
+	return nvram_of(vm) ? nvram_of(vm)->size : 0;
 }
 
 void nvram__exit(struct vm *vm)
 {
-	struct nvram *nv = vm->nvram;
+	struct nvram *nv = nvram_of(vm);
 
 	if (!nv)
 		return;
@@ -236,5 +246,32 @@ void nvram__exit(struct vm *vm)
 	free(nv->buf);
 	pthread_mutex_destroy(&nv->lock);
 	free(nv);
-	vm->nvram = NULL;
+	vm__set_priv(vm, &nvram_module, NULL);
 }
+
+#define NVRAM_COMPATIBLE "pvm,nvram\0qemu,spapr-nvram"
+
+/* Linux finds its NVRAM by device_type; #bytes is its size. */
+static int nvram__fdt(struct vm *vm, void *fdt, const struct fdt_place *at)
+{
+	char name[32];
+
+	if (at->at != FDT_AT_VDEVICE || !nvram__size(vm))
+		return 0;
+	snprintf(name, sizeof(name), "nvram@%x", NVRAM_REG);
+	FDT_TRY(fdt_begin_node(fdt, name));
+	FDT_TRY(fdt_property_string(fdt, "name", "nvram"));
+	FDT_TRY(fdt_property_string(fdt, "device_type", "nvram"));
+	FDT_TRY(fdt_property(fdt, "compatible", NVRAM_COMPATIBLE, sizeof(NVRAM_COMPATIBLE)));
+	FDT_TRY(fdt_property_u32(fdt, "reg", NVRAM_REG));
+	FDT_TRY(fdt_property_u32(fdt, "#bytes", nvram__size(vm)));
+	return fdt_end_node(fdt);
+}
+
+/* No reset: what the guest stored survives its reboot, as NVRAM should. */
+const struct module nvram_module = {
+	.name = "nvram",
+	.init = nvram__init,
+	.exit = nvram__exit,
+	.fdt = nvram__fdt,
+};

@@ -8,6 +8,7 @@
 #include "pvm/log.h"
 #include "papr/rtas.h"
 #include "pvm/vm.h"
+#include "pvm/module.h"
 
 /* The longest os-term message we copy out of the guest. */
 #define OS_TERM_MAX 256
@@ -169,7 +170,7 @@ static void rtas_power_level(struct rtas_call *c)
 	c->rets[1] = POWER_LEVEL_FULL;
 }
 
-int papr_power__init(struct vm *vm)
+static int power__init(struct vm *vm)
 {
 	static const struct rtas_handler calls[] = {
 		{ RTAS_POWER_OFF, rtas_power_off },
@@ -185,3 +186,8 @@ int papr_power__init(struct vm *vm)
 
 	return rtas__register_all(vm, calls, ARRAY_SIZE(calls));
 }
+
+const struct module power_module = {
+	.name = "power",
+	.init = power__init,
+};

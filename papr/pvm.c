@@ -13,6 +13,7 @@
 #include "pvm/hcall.h"
 #include "pvm/log.h"
 #include "pvm/vm.h"
+#include "pvm/module.h"
 
 #define PVM_EXIT_GUEST_MAX 63
 
@@ -42,7 +43,7 @@ static s64 h_pvm_sandbox_test(struct hcall_ctx *c __unused)
 	return H_SUCCESS;
 }
 
-int papr_pvm__init(struct vm *vm)
+static int pvm_hcalls__init(struct vm *vm)
 {
 	int ret;
 
@@ -51,3 +52,8 @@ int papr_pvm__init(struct vm *vm)
 	ret = hcall__register(vm, H_PVM_EXIT, h_pvm_exit);
 	return ret ? ret : hcall__register(vm, H_PVM_SANDBOX_TEST, h_pvm_sandbox_test);
 }
+
+const struct module pvm_module = {
+	.name = "pvm",
+	.init = pvm_hcalls__init,
+};

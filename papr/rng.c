@@ -8,9 +8,13 @@
 #include <errno.h>
 #include <sys/random.h>
 
+#include <libfdt.h>
+
 #include "pvm/hcall.h"
 #include "pvm/log.h"
 #include "pvm/vm.h"
+#include "pvm/fdt.h"
+#include "pvm/module.h"
 
 static s64 h_random(struct hcall_ctx *c)
 {
@@ -27,7 +31,28 @@ static s64 h_random(struct hcall_ctx *c)
 	return H_SUCCESS;
 }
 
-int papr_rng__init(struct vm *vm)
+static int rng__init(struct vm *vm)
 {
 	return hcall__register(vm, H_RANDOM, h_random);
 }
+
+/* H_RANDOM's node, as QEMU's spapr-rng makes it: Linux's pseries-rng matches it. */
+static int rng__fdt(struct vm *vm, void *fdt, const struct fdt_place *at)
+{
+	if (at->at != FDT_AT_ROOT || !hcall__registered(vm, H_RANDOM))
+		return 0;
+	FDT_TRY(fdt_begin_node(fdt, "ibm,platform-facilities"));
+	FDT_TRY(fdt_property_string(fdt, "device_type", "ibm,platform-facilities"));
+	FDT_TRY(fdt_property_u32(fdt, "#address-cells", 1));
+	FDT_TRY(fdt_property_u32(fdt, "#size-cells", 0));
+	FDT_TRY(fdt_begin_node(fdt, "ibm,random-v1"));
+	FDT_TRY(fdt_property_string(fdt, "compatible", "ibm,random"));
+	FDT_TRY(fdt_end_node(fdt));
+	return fdt_end_node(fdt);
+}
+
+const struct module rng_module = {
+	.name = "rng",
+	.init = rng__init,
+	.fdt = rng__fdt,
+};

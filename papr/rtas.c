@@ -10,9 +10,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libfdt.h>
+
+#include "pvm/fdt.h"
+#include "pvm/hcall.h"
 #include "pvm/log.h"
+#include "pvm/module.h"
 #include "papr/rtas.h"
 #include "pvm/vm.h"
+
+static inline struct rtas_table *rtas_of(struct vm *vm)
+{
+	return vm__priv(vm, &rtas_module);
+}
 
 /* KVM ignores the top four bits of the args pointer; so do we. */
 #define RTAS_ADDR_MASK 0x0fffffffffffffffULL
@@ -64,25 +74,34 @@ const struct rtas_def *rtas__def(u32 token)
 	return &rtas_defs[token - RTAS_TOKEN_BASE];
 }
 
-int rtas__init(struct vm *vm)
+static s64 h_rtas(struct hcall_ctx *c)
 {
-	vm->rtas = calloc(1, sizeof(*vm->rtas));
-	return vm->rtas ? 0 : -ENOMEM;
+	return rtas__hcall(c->vm, c->vcpu, c->args[0]);
 }
 
-void rtas__exit(struct vm *vm)
+static int rtas__init(struct vm *vm)
 {
-	free(vm->rtas);
-	vm->rtas = NULL;
+	struct rtas_table *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return -ENOMEM;
+	vm__set_priv(vm, &rtas_module, t);
+	return hcall__register(vm, H_RTAS, h_rtas);
+}
+
+static void rtas__exit(struct vm *vm)
+{
+	free(rtas_of(vm));
+	vm__set_priv(vm, &rtas_module, NULL);
 }
 
 int rtas__register(struct vm *vm, u32 token, rtas_fn fn)
 {
 	if (!rtas__def(token) || !fn)
 		return -EINVAL;
-	if (vm->rtas->fn[token - RTAS_TOKEN_BASE])
+	if (rtas_of(vm)->fn[token - RTAS_TOKEN_BASE])
 		return -EEXIST;
-	vm->rtas->fn[token - RTAS_TOKEN_BASE] = fn;
+	rtas_of(vm)->fn[token - RTAS_TOKEN_BASE] = fn;
 	return 0;
 }
 
@@ -101,7 +120,7 @@ int rtas__register_all(struct vm *vm, const struct rtas_handler *h, unsigned int
 
 bool rtas__has(struct vm *vm, u32 token)
 {
-	return rtas__def(token) && vm->rtas->fn[token - RTAS_TOKEN_BASE];
+	return rtas__def(token) && rtas_of(vm)->fn[token - RTAS_TOKEN_BASE];
 }
 
 s64 rtas__hcall(struct vm *vm, struct vcpu *vcpu, u64 args_gpa)
@@ -130,7 +149,7 @@ s64 rtas__hcall(struct vm *vm, struct vcpu *vcpu, u64 args_gpa)
 		return H_PARAMETER;
 
 	def = rtas__def(c.token);
-	fn = def ? vm->rtas->fn[c.token - RTAS_TOKEN_BASE] : NULL;
+	fn = def ? rtas_of(vm)->fn[c.token - RTAS_TOKEN_BASE] : NULL;
 	if (!fn) {
 		pr_debug("rtas: unknown token 0x%x", c.token);
 		c.rets[0] = (u32)RTAS_OUT_PARAM_ERROR;
@@ -165,3 +184,49 @@ void rtas__stub(u8 out[RTAS_STUB_SIZE])
 		memcpy(out + 4 * i, &be, 4);
 	}
 }
+
+
+/*
+ * /rtas and the stub it points at are written together: the stub goes into
+ * the area vm__load() reserved, the node names it and every registered
+ * token. Other modules add their properties at FDT_AT_RTAS.
+ */
+static int rtas__fdt(struct vm *vm, void *fdt, const struct fdt_place *at)
+{
+	static const struct fdt_place here = { .at = FDT_AT_RTAS };
+	u8 *area = gmem__ptr(&vm->mem, vm->rtas_base, vm->rtas_size);
+	char hypertas[512];
+	size_t n;
+	u32 tok;
+
+	if (at->at != FDT_AT_ROOT)
+		return 0;
+	if (!area)
+		return -FDT_ERR_BADVALUE;
+	memset(area, 0, vm->rtas_size);
+	rtas__stub(area);
+
+	FDT_TRY(fdt_begin_node(fdt, "rtas"));
+	FDT_TRY(fdt_property_u32(fdt, "linux,rtas-base", vm->rtas_base));
+	FDT_TRY(fdt_property_u32(fdt, "linux,rtas-entry", vm->rtas_base));
+	FDT_TRY(fdt_property_u32(fdt, "rtas-size", vm->rtas_size));
+	n = hcall__hypertas(vm, hypertas, sizeof(hypertas));
+	FDT_TRY(fdt_property(fdt, "ibm,hypertas-functions", hypertas, n));
+	FDT_TRY(fdt_property_u32(fdt, "rtas-error-log-max", 2048));
+	FDT_TRY(fdt_property_u32(fdt, "rtas-event-scan-rate", 1));
+	/* Lets a panicking kernel tell us through ibm,os-term. */
+	FDT_TRY(fdt_property(fdt, "ibm,extended-os-term", NULL, 0));
+	FDT_TRY(modules__fdt(vm, fdt, &here));
+	for (tok = RTAS_TOKEN_BASE + 1; tok < RTAS_TOKEN_END; tok++)
+		if (rtas__has(vm, tok))
+			FDT_TRY(fdt_property_u32(fdt, rtas__def(tok)->name, tok));
+	return fdt_end_node(fdt);
+}
+
+/* First in the machine: every other module registers its calls here. */
+const struct module rtas_module = {
+	.name = "rtas",
+	.init = rtas__init,
+	.exit = rtas__exit,
+	.fdt = rtas__fdt,
+};

@@ -8,6 +8,7 @@
 #include "papr/hvpipe.h"
 #include "papr/rtas.h"
 #include "pvm/vm.h"
+#include "pvm/module.h"
 
 #define SYSPARM_SPLPAR_CHARACTERISTICS 20
 #define SYSPARM_DIAGNOSTICS_RUN_MODE 42
@@ -94,7 +95,7 @@ static void rtas_set_system_parameter(struct rtas_call *c)
 	}
 }
 
-int papr_sysparm__init(struct vm *vm)
+static int sysparm__init(struct vm *vm)
 {
 	static const struct rtas_handler calls[] = {
 		{ RTAS_IBM_GET_SYSTEM_PARAMETER, rtas_get_system_parameter },
@@ -103,3 +104,8 @@ int papr_sysparm__init(struct vm *vm)
 
 	return rtas__register_all(vm, calls, ARRAY_SIZE(calls));
 }
+
+const struct module sysparm_module = {
+	.name = "sysparm",
+	.init = sysparm__init,
+};

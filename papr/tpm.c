@@ -18,9 +18,15 @@
 
 #include "pvm/hcall.h"
 #include "pvm/log.h"
+#include "pvm/module.h"
 #include "pvm/sandbox.h"
 #include "papr/tpm.h"
 #include "pvm/vm.h"
+
+static inline struct tpm_proxy *tpm_of(struct vm *vm)
+{
+	return vm__priv(vm, &tpm_module);
+}
 
 /* As KVM does for H_RTAS: the top 4 bits of a real address are ignored. */
 #define TPM_ADDR_MASK 0x0fffffffffffffffULL
@@ -232,7 +238,7 @@ static s64 transact(struct vm *vm, struct tpm_proxy *t, const u8 *req, size_t le
 static s64 h_tpm_comm(struct hcall_ctx *c)
 {
 	struct vm *vm = c->vm;
-	struct tpm_proxy *t = vm->tpm;
+	struct tpm_proxy *t = tpm_of(vm);
 	u64 op = c->args[0];
 	u64 req = c->args[1] & TPM_ADDR_MASK, req_len = c->args[2];
 	u64 resp = c->args[3] & TPM_ADDR_MASK, resp_len = c->args[4];
@@ -280,19 +286,19 @@ static s64 h_tpm_comm(struct hcall_ctx *c)
 
 void tpm__set_backend(struct vm *vm, const struct tpm_backend *b)
 {
-	if (vm->tpm)
-		vm->tpm->be = b ? b : &dev_backend;
+	if (tpm_of(vm))
+		tpm_of(vm)->be = b ? b : &dev_backend;
 }
 
 u64 tpm__refused(struct vm *vm)
 {
 	u64 n;
 
-	if (!vm->tpm)
+	if (!tpm_of(vm))
 		return 0;
-	pthread_mutex_lock(&vm->tpm->lock);
-	n = vm->tpm->refused;
-	pthread_mutex_unlock(&vm->tpm->lock);
+	pthread_mutex_lock(&tpm_of(vm)->lock);
+	n = tpm_of(vm)->refused;
+	pthread_mutex_unlock(&tpm_of(vm)->lock);
 	return n;
 }
 
@@ -300,15 +306,15 @@ bool tpm__session_open(struct vm *vm)
 {
 	bool open;
 
-	if (!vm->tpm)
+	if (!tpm_of(vm))
 		return false;
-	pthread_mutex_lock(&vm->tpm->lock);
-	open = vm->tpm->fd >= 0;
-	pthread_mutex_unlock(&vm->tpm->lock);
+	pthread_mutex_lock(&tpm_of(vm)->lock);
+	open = tpm_of(vm)->fd >= 0;
+	pthread_mutex_unlock(&tpm_of(vm)->lock);
 	return open;
 }
 
-int papr_tpm__init(struct vm *vm)
+static int tpm__init(struct vm *vm)
 {
 	struct tpm_proxy *t;
 
@@ -326,18 +332,37 @@ int papr_tpm__init(struct vm *vm)
 	pthread_mutex_init(&t->lock, NULL);
 	t->be = &dev_backend;
 	t->fd = -1;
-	vm->tpm = t;
+	vm__set_priv(vm, &tpm_module, t);
 	return hcall__register(vm, H_TPM_COMM, h_tpm_comm);
 }
 
 void tpm__exit(struct vm *vm)
 {
-	struct tpm_proxy *t = vm->tpm;
+	struct tpm_proxy *t = tpm_of(vm);
 
 	if (!t)
 		return;
 	session_close(t);
 	pthread_mutex_destroy(&t->lock);
 	free(t);
-	vm->tpm = NULL;
+	vm__set_priv(vm, &tpm_module, NULL);
 }
+
+/* A rebooted guest starts without a TPM session, as after power-on. */
+static void tpm__reset(struct vm *vm)
+{
+	struct tpm_proxy *t = tpm_of(vm);
+
+	if (!t)
+		return;
+	pthread_mutex_lock(&t->lock);
+	session_close(t);
+	pthread_mutex_unlock(&t->lock);
+}
+
+const struct module tpm_module = {
+	.name = "tpm",
+	.init = tpm__init,
+	.reset = tpm__reset,
+	.exit = tpm__exit,
+};

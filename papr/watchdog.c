@@ -12,6 +12,7 @@
  * Flags, operations and codes as PAPR and QEMU's spapr_watchdog.c.
  */
 #include <errno.h>
+#include <string.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
@@ -23,8 +24,14 @@
 #include "pvm/event.h"
 #include "pvm/hcall.h"
 #include "pvm/log.h"
+#include "pvm/module.h"
 #include "pvm/vm.h"
 #include "papr/watchdog.h"
+
+static inline struct watchdogs *wdt_of(struct vm *vm)
+{
+	return vm__priv(vm, &watchdog_module);
+}
 
 /* r4 flags, big-endian bit numbers: 47 leave others, 48-55 op, 56-63 action. */
 #define WDTF_LEAVE_OTHERS (1ULL << 16)
@@ -124,7 +131,7 @@ static s64 wdt_stop(struct watchdogs *d, u64 num)
 /* r4 = flags, r5 = watchdog number (1-based), r6 = timeout in ms. */
 static s64 h_watchdog(struct hcall_ctx *c)
 {
-	struct watchdogs *d = c->vm->wdt;
+	struct watchdogs *d = wdt_of(c->vm);
 	u64 flags = c->args[0], num = c->args[1];
 
 	if (flags & WDTF_RESERVED)
@@ -172,7 +179,7 @@ static void act(struct vm *vm, unsigned int num, u8 action)
 
 void watchdog__expire(struct vm *vm, u64 now)
 {
-	struct watchdogs *d = vm->wdt;
+	struct watchdogs *d = wdt_of(vm);
 	struct watchdog fired[WDT_COUNT] = { 0 };
 	unsigned int i, j;
 
@@ -205,7 +212,7 @@ static void timer_event(struct vm *vm, int fd, u32 events __unused, void *data _
 	watchdog__expire(vm, now_ns());
 }
 
-int papr_watchdog__init(struct vm *vm)
+static int watchdog__init(struct vm *vm)
 {
 	struct watchdogs *d = calloc(1, sizeof(*d));
 	int ret;
@@ -219,23 +226,44 @@ int papr_watchdog__init(struct vm *vm)
 		return ret;
 	}
 	pthread_mutex_init(&d->lock, NULL);
-	vm->wdt = d;
+	vm__set_priv(vm, &watchdog_module, d);
 	return hcall__register(vm, H_WATCHDOG, h_watchdog);
 }
 
 int watchdog__attach(struct vm *vm)
 {
-	return vm->wdt ? event__add(vm, vm->wdt->timer_fd, EPOLLIN, timer_event, NULL) : 0;
+	return wdt_of(vm) ? event__add(vm, wdt_of(vm)->timer_fd, EPOLLIN, timer_event, NULL) : 0;
 }
 
 void watchdog__exit(struct vm *vm)
 {
-	struct watchdogs *d = vm->wdt;
+	struct watchdogs *d = wdt_of(vm);
 
 	if (!d)
 		return;
 	close(d->timer_fd);
 	pthread_mutex_destroy(&d->lock);
 	free(d);
-	vm->wdt = NULL;
+	vm__set_priv(vm, &watchdog_module, NULL);
 }
+
+/* A reboot stops every watchdog, as PAPR's power-on state has them. */
+static void watchdog__reset(struct vm *vm)
+{
+	struct watchdogs *d = wdt_of(vm);
+
+	if (!d)
+		return;
+	pthread_mutex_lock(&d->lock);
+	memset(d->w, 0, sizeof(d->w));
+	rearm(d);
+	pthread_mutex_unlock(&d->lock);
+}
+
+const struct module watchdog_module = {
+	.name = "watchdog",
+	.init = watchdog__init,
+	.start = watchdog__attach,
+	.reset = watchdog__reset,
+	.exit = watchdog__exit,
+};

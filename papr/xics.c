@@ -12,7 +12,8 @@
 #include "pvm/irq.h"
 #include "papr/rtas.h"
 #include "pvm/vm.h"
-#include "papr/xics.h"
+#include "pvm/xics.h"
+#include "pvm/module.h"
 
 #define XICS_PRIO_MASKED 0xff
 
@@ -79,7 +80,7 @@ static void rtas_int_on(struct rtas_call *c)
 	update_source(c, XICS_STATE_MASKED, 0);
 }
 
-int xics__init(struct vm *vm)
+static int xics__init(struct vm *vm)
 {
 	static const struct rtas_handler calls[] = {
 		{ RTAS_IBM_SET_XIVE, rtas_set_xive },
@@ -92,3 +93,8 @@ int xics__init(struct vm *vm)
 		return 0;
 	return rtas__register_all(vm, calls, ARRAY_SIZE(calls));
 }
+
+const struct module xics_module = {
+	.name = "xics",
+	.init = xics__init,
+};

@@ -8,7 +8,7 @@
 #include "pvm/sandbox.h"
 #include "pvm/irq.h"
 #include "pvm/vm.h"
-#include "papr/xics.h"
+#include "pvm/xics.h"
 
 struct fake_accel fake_accel;
 

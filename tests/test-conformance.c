@@ -370,7 +370,7 @@ TEST_F(calls, random_node)
 
 TEST_F(calls, vio_signal)
 {
-	u32 irq = vty__irq(self->t.vm.vty);
+	u32 irq = vty__irq(vty__get(&self->t.vm));
 
 	ASSERT_LE(0, (int)irq);
 	EXPECT_EQ(H_PARAMETER, HC(H_VIO_SIGNAL, 0x1234, 1));
@@ -378,10 +378,10 @@ TEST_F(calls, vio_signal)
 	/* Off: input is queued but raises nothing; on again: it does. */
 	EXPECT_EQ(H_SUCCESS, HC(H_VIO_SIGNAL, VTY_REG, 0));
 	fake_accel.irq_lines = 0;
-	EXPECT_EQ(1U, vty__input(self->t.vm.vty, (const u8 *)"a", 1));
+	EXPECT_EQ(1U, vty__input(vty__get(&self->t.vm), (const u8 *)"a", 1));
 	EXPECT_EQ(0U, fake_accel.irq_lines);
 	EXPECT_EQ(H_SUCCESS, HC(H_VIO_SIGNAL, VTY_REG, 1));
-	EXPECT_EQ(1U, vty__input(self->t.vm.vty, (const u8 *)"b", 1));
+	EXPECT_EQ(1U, vty__input(vty__get(&self->t.vm), (const u8 *)"b", 1));
 	EXPECT_EQ(1U, fake_accel.irq_lines);
 	EXPECT_EQ(irq, fake_accel.last_irq);
 }

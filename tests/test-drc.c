@@ -4,7 +4,7 @@
 #include "papr/drc.h"
 #include "papr/events.h"
 #include "pvm/irq.h"
-#include "papr/xics.h"
+#include "pvm/xics.h"
 
 #include "kselftest_harness.h"
 

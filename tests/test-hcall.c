@@ -114,7 +114,7 @@ TEST_F(hcall, put_term_char_errors)
 
 TEST_F(hcall, get_term_char)
 {
-	ASSERT_EQ(19U, vty__input(self->t.vm.vty, (const u8 *)"abcdefghijklmnopqrs", 19));
+	ASSERT_EQ(19U, vty__input(vty__get(&self->t.vm), (const u8 *)"abcdefghijklmnopqrs", 19));
 
 	EXPECT_EQ(H_SUCCESS, HC(H_GET_TERM_CHAR, VTY_REG));
 	EXPECT_EQ(16U, self->a[0]);
@@ -144,7 +144,7 @@ TEST_F(hcall, term_char_unit_zero_is_default_console)
 	ASSERT_EQ(9U, testvm__console(&self->t, buf, sizeof(buf)));
 	EXPECT_EQ(0, memcmp(buf, "early bye", 9));
 
-	ASSERT_EQ(5U, vty__input(self->t.vm.vty, (const u8 *)"in0in", 5));
+	ASSERT_EQ(5U, vty__input(vty__get(&self->t.vm), (const u8 *)"in0in", 5));
 	EXPECT_EQ(H_SUCCESS, HC(H_GET_TERM_CHAR, 0));
 	EXPECT_EQ(5U, self->a[0]);
 	EXPECT_EQ(pack("in0in", 5), self->a[1]);
@@ -153,7 +153,7 @@ TEST_F(hcall, term_char_unit_zero_is_default_console)
 
 TEST_F(hcall, get_term_char_wrong_vterm)
 {
-	ASSERT_EQ(3U, vty__input(self->t.vm.vty, (const u8 *)"xyz", 3));
+	ASSERT_EQ(3U, vty__input(vty__get(&self->t.vm), (const u8 *)"xyz", 3));
 	EXPECT_EQ(H_PARAMETER, HC(H_GET_TERM_CHAR, 0x1234));
 	EXPECT_EQ(0x1234U, self->a[0]);
 	EXPECT_EQ(UNTOUCHED, self->a[1]);
@@ -169,17 +169,17 @@ TEST_F(hcall, vty_input_buffer_full)
 	u64 total = 0;
 
 	memset(big, 'z', sizeof(big));
-	EXPECT_EQ(4096U, vty__input(self->t.vm.vty, big, sizeof(big)));
-	EXPECT_EQ(0U, vty__input_room(self->t.vm.vty));
-	EXPECT_EQ(0U, vty__input(self->t.vm.vty, big, 1));
+	EXPECT_EQ(4096U, vty__input(vty__get(&self->t.vm), big, sizeof(big)));
+	EXPECT_EQ(0U, vty__input_room(vty__get(&self->t.vm)));
+	EXPECT_EQ(0U, vty__input(vty__get(&self->t.vm), big, 1));
 	do {
 		ASSERT_EQ(H_SUCCESS, HC(H_GET_TERM_CHAR, VTY_REG));
 		total += self->a[0];
 	} while (self->a[0]);
 	EXPECT_EQ(4096U, total);
-	EXPECT_EQ(4096U, vty__input_room(self->t.vm.vty));
+	EXPECT_EQ(4096U, vty__input_room(vty__get(&self->t.vm)));
 	/* The ring wraps around cleanly. */
-	EXPECT_EQ(3U, vty__input(self->t.vm.vty, (const u8 *)"end", 3));
+	EXPECT_EQ(3U, vty__input(vty__get(&self->t.vm), (const u8 *)"end", 3));
 	ASSERT_EQ(H_SUCCESS, HC(H_GET_TERM_CHAR, VTY_REG));
 	EXPECT_EQ(3U, self->a[0]);
 	EXPECT_EQ(pack("end", 3), self->a[1]);

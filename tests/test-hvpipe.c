@@ -568,7 +568,7 @@ TEST(discovery_without_sources)
 	ASSERT_EQ(0, setup_with(&t, NULL, 0, true));
 	EXPECT_GT(0, events__irq(&t.vm, EVENT_HVPIPE));
 	/* EPOW and hotplug only. */
-	EXPECT_EQ(2U, t.vm.nr_irqs - (vty__irq(t.vm.vty) >= 0 ? 1 : 0));
+	EXPECT_EQ(2U, t.vm.nr_irqs - (vty__irq(vty__get(&t.vm)) >= 0 ? 1 : 0));
 	EXPECT_FALSE(rtas__has(&t.vm, RTAS_IBM_SEND_HVPIPE_MSG));
 	EXPECT_FALSE(rtas__has(&t.vm, RTAS_IBM_RECEIVE_HVPIPE_MSG));
 	fdt = build_fdt(&t);

@@ -3,7 +3,7 @@
 #include "testvm.h"
 #include "pvm/irq.h"
 #include "devices/vty.h"
-#include "papr/xics.h"
+#include "pvm/xics.h"
 
 #include "kselftest_harness.h"
 
@@ -18,8 +18,8 @@ FIXTURE_SETUP(xics)
 
 	ASSERT_EQ(0, testvm__setup(&self->t, &o));
 	/* The console's source (event sources took the first ones). */
-	ASSERT_LE((int)IRQ_BASE, vty__irq(self->t.vm.vty));
-	self->irq = vty__irq(self->t.vm.vty);
+	ASSERT_LE((int)IRQ_BASE, vty__irq(vty__get(&self->t.vm)));
+	self->irq = vty__irq(vty__get(&self->t.vm));
 	/* testvm__setup() wiped the fake's record: the source as KVM made it. */
 	fake_accel.irq_state[self->irq - IRQ_BASE] = XICS_STATE_PRIO_MASK | XICS_STATE_MASKED;
 }
@@ -107,7 +107,7 @@ TEST_F(xics, wrong_shape)
 TEST_F(xics, console_input_raises_its_source)
 {
 	fake_accel.irq_lines = 0;
-	EXPECT_EQ(3U, vty__input(self->t.vm.vty, (const u8 *)"abc", 3));
+	EXPECT_EQ(3U, vty__input(vty__get(&self->t.vm), (const u8 *)"abc", 3));
 	EXPECT_EQ(1U, fake_accel.irq_lines);
 	EXPECT_EQ(self->irq, fake_accel.last_irq);
 	EXPECT_EQ(1, fake_accel.last_level);

@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "fake-accel.h"
+#include "machine/pseries.h"
+#include "pvm/module.h"
 #include "papr/events.h"
 #include "pvm/hcall.h"
 #include "papr/hvpipe.h"
@@ -64,14 +66,7 @@ struct testvm {
 
 static inline void testvm__teardown(struct testvm *t)
 {
-	vty__exit(&t->vm);
-	tpm__exit(&t->vm);
-	watchdog__exit(&t->vm);
-	nvram__exit(&t->vm);
-	hvpipe__exit(&t->vm);
-	events__exit(&t->vm);
-	rtas__exit(&t->vm);
-	hcall__exit(&t->vm);
+	modules__exit(&t->vm);
 	vm__exit(&t->vm);
 	if (t->ram)
 		munmap(t->ram, t->ram_size);
@@ -126,9 +121,6 @@ static inline int testvm__setup(struct testvm *t, const struct testvm_opts *o)
 	ret = gmem__add(&t->vm.mem, 0, t->ram_size, t->ram);
 	if (ret)
 		goto fail;
-	ret = papr__init(&t->vm);
-	if (ret)
-		goto fail;
 	if (pipe(t->cons)) {
 		t->cons[0] = t->cons[1] = -1;
 		ret = -errno;
@@ -136,7 +128,9 @@ static inline int testvm__setup(struct testvm *t, const struct testvm_opts *o)
 	}
 	/* Reading an empty console must not hang a test. */
 	fcntl(t->cons[0], F_SETFL, fcntl(t->cons[0], F_GETFL) | O_NONBLOCK);
-	ret = vty__init(&t->vm, t->cons[1]);
+	t->vm.cfg.console_fd = t->cons[1];
+	/* The same machine as pvm run builds. */
+	ret = pseries__init(&t->vm);
 	if (ret)
 		goto fail;
 	for (core = 0; core < cfg.nr_cores; core++) {

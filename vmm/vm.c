@@ -8,9 +8,9 @@
 
 #include "pvm/accel.h"
 #include "pvm/fdt.h"
+#include "pvm/hcall.h"
 #include "pvm/loader.h"
 #include "pvm/log.h"
-#include "papr/rtas.h"
 #include "pvm/vm.h"
 
 int vm__init(struct vm *vm, const struct vm_config *cfg)
@@ -30,7 +30,9 @@ int vm__init(struct vm *vm, const struct vm_config *cfg)
 	pthread_cond_init(&vm->pause_cond, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &vm->start);
 	vm->exit_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	return vm->exit_efd < 0 ? -errno : 0;
+	if (vm->exit_efd < 0)
+		return -errno;
+	return hcall__init(vm);
 }
 
 void vm__exit(struct vm *vm)
@@ -40,6 +42,7 @@ void vm__exit(struct vm *vm)
 	for (i = 0; i < vm__nr_vcpus(vm); i++)
 		vcpu__free(vm->vcpus[i]);
 	vm->nr_vcpus = 0;
+	hcall__exit(vm);
 	if (vm->exit_efd >= 0)
 		close(vm->exit_efd);
 	vm->exit_efd = -1;
@@ -151,17 +154,11 @@ int vm__load(struct vm *vm, const void *kernel, size_t klen,
 
 int vm__build_fdt(struct vm *vm)
 {
-	u8 stub[RTAS_STUB_SIZE];
-	void *fdt, *rtas;
+	void *fdt = gmem__ptr(&vm->mem, vm->fdt_addr, FDT_MAX_SIZE);
 	int ret;
 
-	rtas = gmem__ptr(&vm->mem, vm->rtas_base, vm->rtas_size);
-	fdt = gmem__ptr(&vm->mem, vm->fdt_addr, FDT_MAX_SIZE);
-	if (!rtas || !fdt)
+	if (!fdt)
 		return -E2BIG;
-	memset(rtas, 0, vm->rtas_size);
-	rtas__stub(stub);
-	memcpy(rtas, stub, sizeof(stub));
 	ret = fdt__build(vm, fdt, FDT_MAX_SIZE);
 	if (ret)
 		pr_err("cannot build the device tree: %s", strerror(-ret));

@@ -5,6 +5,7 @@
 #include "pvm/types.h"
 
 struct vm;
+struct module;
 struct vty;
 
 /* The vterm number the guest passes to the console hcalls (= /vdevice/vty reg). */
@@ -12,8 +13,9 @@ struct vty;
 /* H_PUT/GET_TERM_CHAR unit address that means "the default console". */
 #define VTY_DEFAULT_UNIT 0
 
-int vty__init(struct vm *vm, int out_fd);
-void vty__exit(struct vm *vm);
+/* Console output goes to vm->cfg.console_fd. */
+extern const struct module vty_module;
+struct vty *vty__get(struct vm *vm);
 void vty__output(struct vty *vty, const u8 *buf, size_t len);
 /* Queue host input; returns how many bytes were taken (the rest must wait). */
 size_t vty__input(struct vty *vty, const u8 *buf, size_t len);

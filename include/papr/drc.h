@@ -9,6 +9,8 @@
 #include "pvm/types.h"
 
 struct vm;
+struct module;
+struct fdt_place;
 
 #define LMB_SIZE SZ_256M
 #define DRC_INDEX_LMB 0x80000000u
@@ -42,8 +44,11 @@ struct drc_table {
 	unsigned int nr_cpus;
 };
 
-/* LMB DRCs for [0, max_mem) (none when max_mem <= RAM) and the DR RTAS calls. */
-int drc__init_rtas(struct vm *vm);
+/* LMB DRCs for [0, max_mem), CPU DRCs up to --max-cpus, the DR RTAS calls. */
+extern const struct module drc_module;
+/* Its device-tree properties and nodes (papr/drc-fdt.c). */
+int drc__fdt(struct vm *vm, void *fdt, const struct fdt_place *at);
+struct drc_table *drc__table(struct vm *vm);
 struct drc *drc__find(struct vm *vm, u32 index);
 
 /* Control "hotplug mem": bytes > 0 adds, < 0 removes. */

@@ -9,6 +9,7 @@
 #include "pvm/types.h"
 
 struct vm;
+struct module;
 
 enum event_class {
 	EVENT_EPOW,
@@ -26,8 +27,12 @@ enum event_class {
 #define EVENT_QUEUE_MAX 64
 #define EVENT_LOG_MAX 256
 
-int events__init(struct vm *vm);
-void events__exit(struct vm *vm);
+extern const struct module events_module;
+/*
+ * Give class cls an interrupt source (EPOW and hotplug have theirs from the
+ * start); on_taken, if set, runs after the guest took one of its events.
+ */
+int events__claim(struct vm *vm, enum event_class cls, void (*on_taken)(struct vm *vm));
 /* Interrupt of a class's source, or < 0 when the VM has none. */
 int events__irq(struct vm *vm, enum event_class cls);
 /* Queue an orderly-shutdown EPOW event; -EBUSY when the queue is full. */

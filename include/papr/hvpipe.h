@@ -13,6 +13,7 @@
 #include "pvm/types.h"
 
 struct vm;
+struct module;
 
 #define HVPIPE_MAX_PAYLOAD 4048		/* bytes per message, both directions */
 #define HVPIPE_MAX_SOURCES 16
@@ -52,8 +53,7 @@ int hvpipe__parse_id(const char *s, u32 *id);
 int hvpipe__gather(struct vm *vm, u64 gpa, u8 *out);
 
 /* Setup from vm->cfg.hvpipe_ids (none configured: HVPIPE is off, no tokens). */
-int papr_hvpipe__init(struct vm *vm);
-void hvpipe__exit(struct vm *vm);
+extern const struct module hvpipe_module;
 bool hvpipe__configured(struct vm *vm);
 
 /* System parameter 64 written by the guest: 0 disable, 1 enable. */

@@ -9,6 +9,7 @@
 #include "pvm/types.h"
 
 struct vm;
+struct module;
 
 #define NVRAM_DEFAULT_SIZE (64 * SZ_1K)
 #define NVRAM_MIN_SIZE (8 * SZ_1K)
@@ -16,7 +17,7 @@ struct vm;
 /* /vdevice/nvram@REG, next to the vty. */
 #define NVRAM_REG 0x30000001
 
-int papr_nvram__init(struct vm *vm);
+extern const struct module nvram_module;
 void nvram__exit(struct vm *vm);
 /* The NVRAM's size in bytes (0: none). */
 u32 nvram__size(struct vm *vm);

@@ -7,6 +7,7 @@
 
 struct vm;
 struct vcpu;
+struct module;
 
 /*
  * RTAS tokens are fixed: the same number means the same call in every pvm
@@ -74,8 +75,7 @@ struct rtas_def {
 };
 
 const struct rtas_def *rtas__def(u32 token);
-int rtas__init(struct vm *vm);
-void rtas__exit(struct vm *vm);
+extern const struct module rtas_module;
 int rtas__register(struct vm *vm, u32 token, rtas_fn fn);
 
 struct rtas_handler {
@@ -88,5 +88,8 @@ int rtas__register_all(struct vm *vm, const struct rtas_handler *h, unsigned int
 bool rtas__has(struct vm *vm, u32 token);
 s64 rtas__hcall(struct vm *vm, struct vcpu *vcpu, u64 args_gpa);
 void rtas__stub(u8 out[RTAS_STUB_SIZE]);
+
+/* NUL-separated ibm,hypertas-functions for this VM (papr/hypertas.c). */
+size_t hcall__hypertas(struct vm *vm, char *buf, size_t size);
 
 #endif

@@ -13,6 +13,7 @@
 #include "pvm/types.h"
 
 struct vm;
+struct module;
 
 #define TPM_COMM_OP_EXECUTE 1
 #define TPM_COMM_OP_CLOSE_SESSION 2
@@ -30,7 +31,7 @@ struct tpm_backend {
 	void (*close)(int fd);
 };
 
-int papr_tpm__init(struct vm *vm);
+extern const struct module tpm_module;
 void tpm__exit(struct vm *vm);
 /* Replace the backend (before the guest runs); NULL restores the device one. */
 void tpm__set_backend(struct vm *vm, const struct tpm_backend *b);

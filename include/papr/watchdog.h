@@ -6,12 +6,13 @@
 #include "pvm/types.h"
 
 struct vm;
+struct module;
 
 #define WDT_COUNT 4		/* watchdogs 1..4, as QEMU's pseries */
 #define WDT_MIN_TIMEOUT_MS 1
 #define WDT_MAX_TIMEOUT_MS 0xffffffffULL	/* about 49 days */
 
-int papr_watchdog__init(struct vm *vm);
+extern const struct module watchdog_module;
 /* Put the expiry timer on the main event loop (after event__init). */
 int watchdog__attach(struct vm *vm);
 void watchdog__exit(struct vm *vm);

@@ -6,6 +6,14 @@
 
 struct vm;
 
+/* Return a libfdt error (< 0) from the enclosing function. */
+#define FDT_TRY(x)                  \
+	do {                        \
+		int __r = (x);      \
+		if (__r < 0)        \
+			return __r; \
+	} while (0)
+
 /* Phandle of the XICS presentation controller node. */
 #define FDT_PHANDLE_XICS 0x1000
 

@@ -33,21 +33,5 @@ s64 hcall__dispatch(struct vm *vm, struct vcpu *vcpu, u64 nr, u64 *args);
 bool hcall__registered(struct vm *vm, u64 nr);
 /* nr is answered: by a pvm handler or inside the accelerator. */
 bool hcall__handled(struct vm *vm, u64 nr);
-/*
- * NUL-separated ibm,hypertas-functions list for this VM: only the function
- * sets whose every hcall is handled. Returns its length.
- */
-size_t hcall__hypertas(struct vm *vm, char *buf, size_t size);
-
-/* Registration of each module's calls, gated on what this VM has. */
-int papr__init(struct vm *vm);
-int papr_cpu__init(struct vm *vm);
-int papr_mmu__init(struct vm *vm);
-int papr_power__init(struct vm *vm);
-int papr_sysparm__init(struct vm *vm);
-int papr_pvm__init(struct vm *vm);
-int papr_tpm__init(struct vm *vm);
-int papr_mem__init(struct vm *vm);
-int papr_rng__init(struct vm *vm);
 
 #endif

@@ -63,22 +63,17 @@ struct vm_config {
 	bool test_exit;		/* --test-exit: the guest may end pvm via H_PVM_EXIT */
 	bool no_sandbox;	/* --no-sandbox: no seccomp filters */
 	unsigned int test_fail_vcpu;	/* --test-fail-vcpu ID: ID + 1; 0 = none */
+	int console_fd;		/* where the guest's console output goes */
 	const char *nvram_path;	/* --nvram: the image file, opened as nvram_fd */
 	int nvram_fd;
 };
 
 #define PVM_MAX_HANDLERS 128
+#define PVM_MAX_MODULES 32
 
 struct hcall_table;
 struct handler;
-struct rtas_table;
-struct vty;
-struct events;
-struct drc_table;
-struct hvpipe;
-struct tpm_proxy;
-struct watchdogs;
-struct nvram;
+struct module;
 
 struct vm {
 	struct vm_config cfg;
@@ -87,15 +82,12 @@ struct vm {
 	struct vcpu *vcpus[PVM_MAX_VCPUS];
 	unsigned int nr_vcpus;
 
-	struct hcall_table *hcalls;
-	struct rtas_table *rtas;
-	struct vty *vty;
-	struct events *events;
-	struct drc_table *drcs;
-	struct hvpipe *hvpipe;
-	struct tpm_proxy *tpm;
-	struct watchdogs *wdt;
-	struct nvram *nvram;
+	struct hcall_table *hcalls;	/* every VM has one (vmm/hcall.c) */
+
+	/* The machine's parts (include/pvm/module.h) and their state. */
+	const struct module *const *modules;
+	unsigned int nr_modules, nr_modules_up;
+	void *module_priv[PVM_MAX_MODULES];
 
 	/* Boot layout, filled by vm__load(). */
 	u64 entry;

@@ -14,7 +14,4 @@
 
 struct vm;
 
-/* Register the ICS RTAS calls when the VM has an in-kernel XICS. */
-int xics__init(struct vm *vm);
-
 #endif
