@@ -40,11 +40,11 @@ struct testvm_opts {
 	u64 ram_size;		/* 0: TESTVM_RAM */
 	unsigned int nr_cpus;	/* cores; 0: 1 */
 	unsigned int threads;	/* per core; 0: 1 */
-	bool xics;		/* fake_accel.xics while papr__init() runs */
+	bool xics;		/* fake_accel.xics while the machine is set up */
 	u64 max_mem;		/* hotplug ceiling (0: none) */
 	unsigned int max_cores;	/* hotplug ceiling (0: none) */
 	/*
-	 * HVPIPE source ids (vm_config.hvpipe_ids); any makes papr__init()
+	 * HVPIPE source ids (vm_config.hvpipe_ids); any makes the hvpipe module
 	 * want an hvpipe event interrupt, i.e. xics. nr_hvpipe is passed on
 	 * as given (at most HVPIPE_MAX_SOURCES ids are copied).
 	 */
