@@ -35,7 +35,7 @@ LIBS := -lfdt -ljson-c -lseccomp -lpthread
 # (machine/) and the front end (cli/). A new source file needs no line here.
 # Everything but the KVM accelerator, the sandbox and the CLI verbs builds and
 # unit-tests natively on x86 (tests/fake-accel.c stands in for KVM).
-TARGET_ONLY := vmm/kvm.c vmm/kvm-vcpu.c vmm/sandbox.c $(wildcard cli/builtin-*.c) \
+TARGET_ONLY := $(wildcard vmm/kvm*.c) vmm/sandbox.c $(wildcard cli/builtin-*.c) \
 	cli/main.c cli/term.c
 ALL_SRCS := $(sort $(wildcard vmm/*.c fdt/*.c papr/*.c devices/*.c virtio/*.c nested/*.c \
 	machine/*.c cli/*.c))

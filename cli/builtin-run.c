@@ -20,6 +20,7 @@
 #include "machine/pseries.h"
 #include "pvm/module.h"
 #include "pvm/log.h"
+#include "papr/hvpipe.h"
 #include "papr/nvram.h"
 #include "pvm/sandbox.h"
 #include "cli/term.h"
@@ -48,6 +49,8 @@ const char run_usage[] =
 	"                       if missing); default: a blank NVRAM in memory\n"
 	"      --loglevel L     error, warning, info or debug (default warning)\n"
 	"      --no-sandbox     run without the seccomp sandbox (for debugging pvm)\n"
+	"      --no-reboot      end pvm (status 2) when the guest reboots; by default\n"
+	"                       the guest restarts in place, same process and socket\n"
 	"      --test-exit      for test payloads: the guest may end pvm with a status\n"
 	"                       of its choosing, 0-63 (private hcall 0xf0f0)\n"
 	"      --test-fail-vcpu ID  for tests: creating vCPU ID fails after KVM made\n"
@@ -55,7 +58,7 @@ const char run_usage[] =
 	"  -h, --help           this text\n"
 	"\n"
 	"Exit status: 0 guest powered off, 1 guest panicked (ibm,os-term),\n"
-	"2 guest asked to reboot, 3 a vCPU failed, 4 stopped by signal or Ctrl-a x,\n"
+	"2 guest asked to reboot (with --no-reboot), 3 a vCPU failed, 4 stopped by signal or Ctrl-a x,\n"
 	"64-71 pvm could not start the guest (see docs/exit-status.md).\n"
 	"Console: Ctrl-a x quits, Ctrl-a Ctrl-a sends Ctrl-a.\n";
 
@@ -87,6 +90,69 @@ static int read_image(const char *what, const char *path, struct image *img)
 	}
 }
 
+/*
+ * Put the kernel (and initrd) into guest memory and free pvm's copies: the
+ * guest has its own. At a reboot in place the files are read again, so a
+ * rebuilt kernel is picked up as after a power cycle.
+ */
+static int load_images(struct vm *vm, struct image *kernel, struct image *initrd)
+{
+	const struct vm_config *cfg = &vm->cfg;
+	int ret = 0;
+
+	if (!kernel->data)
+		ret = read_image("kernel", cfg->kernel, kernel);
+	if (!ret && cfg->initrd && !initrd->data)
+		ret = read_image("initrd", cfg->initrd, initrd);
+	if (ret)
+		goto out;
+	ret = vm__load(vm, kernel->data, kernel->len, initrd->data, initrd->len);
+	if (ret == -E2BIG) {
+		pr_err("guest memory (%llu MiB) is too small for the kernel%s",
+		       (unsigned long long)(cfg->ram_size / SZ_1M), cfg->initrd ? " and initrd" : "");
+		ret = PVM_EXIT_NOMEM;
+	} else if (ret) {
+		pr_err("kernel '%s': %s", cfg->kernel, loader__strerror(ret));
+		ret = PVM_EXIT_BADIMAGE;
+	}
+out:
+	free(kernel->data);
+	free(initrd->data);
+	kernel->data = initrd->data = NULL;
+	return ret;
+}
+
+/*
+ * The guest asked to reboot (or a watchdog did): the same machine starts
+ * again in this process — every module reset, the images read again, a new
+ * device tree, the boot vCPU at the entry point, the others parked.
+ * Returns 0, or pvm's exit status when the guest cannot be restarted.
+ */
+static int reboot_in_place(struct vm *vm)
+{
+	struct image kernel = { 0 }, initrd = { 0 };
+	unsigned int i;
+	int ret;
+
+	pr_info("the guest reboots (%u so far): restarting it in place", vm->nr_reboots + 1);
+	if (vm__reset(vm))
+		return PVM_EXIT_INTERNAL;
+	ret = load_images(vm, &kernel, &initrd);
+	if (ret)
+		return ret;
+	if (vm__build_fdt(vm))
+		return PVM_EXIT_NOMEM;
+	vcpu__start(vm->vcpus[0], vm->entry, vm->fdt_addr);
+	for (i = 0; i < vm__nr_vcpus(vm); i++) {
+		if (kvm__start_vcpu_thread(vm->vcpus[i])) {
+			pr_err("cannot start vCPU threads");
+			vm__request_exit(vm, VM_EXIT_FAULT);
+			return PVM_EXIT_INTERNAL;
+		}
+	}
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct vm_config *cfg)
 {
 	static const struct option opts[] = {
@@ -104,6 +170,7 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 		{ "tpm", required_argument, NULL, 'T' },
 		{ "nvram", required_argument, NULL, 'N' },
 		{ "test-exit", no_argument, NULL, 'E' },
+		{ "no-reboot", no_argument, NULL, 'R' },
 		{ "test-fail-vcpu", required_argument, NULL, 'F' },
 		{ "tpm-allow-all", no_argument, NULL, 'A' },
 		{ "no-sandbox", no_argument, NULL, 'S' },
@@ -193,6 +260,9 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 			break;
 		case 'E':
 			cfg->test_exit = true;
+			break;
+		case 'R':
+			cfg->no_reboot = true;
 			break;
 		case 'F':
 			n = strtoul(optarg, &end, 0);
@@ -394,19 +464,9 @@ int cmd_run(int argc, char **argv)
 		return PVM_EXIT_INTERNAL;
 	}
 
-	ret = vm__load(&vm, kernel.data, kernel.len, initrd.data, initrd.len);
-	/* The guest has its copies: pvm keeps none of the images. */
-	free(kernel.data);
-	free(initrd.data);
-	kernel.data = initrd.data = NULL;
-	if (ret == -E2BIG) {
-		pr_err("guest memory (%llu MiB) is too small for the kernel%s",
-		       (unsigned long long)(cfg.ram_size / SZ_1M), cfg.initrd ? " and initrd" : "");
-		return PVM_EXIT_NOMEM;
-	} else if (ret) {
-		pr_err("kernel '%s': %s", cfg.kernel, loader__strerror(ret));
-		return PVM_EXIT_BADIMAGE;
-	}
+	ret = load_images(&vm, &kernel, &initrd);
+	if (ret)
+		return ret;
 
 	for (core = 0; core < cfg.nr_cores; core++) {
 		for (t = 0; t < cfg.threads; t++) {
@@ -470,14 +530,25 @@ int cmd_run(int argc, char **argv)
 	}
 	if (sandbox__enter(SANDBOX_MAIN))
 		vm__request_exit(&vm, VM_EXIT_FAULT);
-	event__loop(&vm, term__poll_ms);
+	ret = 0;
+	for (;;) {
+		event__loop(&vm, term__poll_ms);
+		if (vm.exit_reason != VM_EXIT_REBOOT || cfg.no_reboot)
+			break;
+		kvm__join(&vm);
+		ret = reboot_in_place(&vm);
+		if (ret)
+			break;
+	}
 	control__exit(&vm);
 	term__restore();
 	kvm__join(&vm);
 	/* Every part, backwards: the TPM session closes, NVRAM stores become durable. */
 	modules__exit(&vm);
+	if (!ret)
+		ret = exit_status(&vm);
 	if (banners)
 		fprintf(stderr, "\npvm: VM '%s' ended: %s (exit status %d)\n", cfg.name,
-			exit_text(&vm), exit_status(&vm));
-	return exit_status(&vm);
+			ret == exit_status(&vm) ? exit_text(&vm) : "its reboot failed", ret);
+	return ret;
 }

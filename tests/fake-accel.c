@@ -141,3 +141,18 @@ int sandbox__allow_syscall(enum sandbox_kind kind __unused, const char *name __u
 {
 	return 0;
 }
+
+int accel__reset(struct vm *vm)
+{
+	(void)vm;
+	fake_accel.resets++;
+	fake_accel.lpcr = 0;
+	return 0;
+}
+
+int accel__vcpu_reset(struct vcpu *v)
+{
+	(void)v;
+	fake_accel.vcpu_resets++;
+	return 0;
+}

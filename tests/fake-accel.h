@@ -29,6 +29,8 @@ struct fake_accel {
 	bool enable_hcall_ok;	/* accel__enable_hcall() succeeds */
 	u64 enabled_hcalls[8];	/* what pvm asked to enable, in order */
 	unsigned int nr_enabled_hcalls;
+	unsigned int resets;	/* accel__reset() calls (guest reboots) */
+	unsigned int vcpu_resets;
 };
 
 extern struct fake_accel fake_accel;

@@ -311,6 +311,9 @@ TEST_F(rtas, system_reboot_first_reason_wins)
 	EXPECT_EQ(VM_EXIT_REBOOT, self->t.vm.exit_reason);
 	EXPECT_EQ(0, call(&self->t, RTAS_POWER_OFF, 2, args, 1, NULL));
 	EXPECT_EQ(VM_EXIT_REBOOT, self->t.vm.exit_reason);
+	/* A host stop during the reboot in place ends pvm instead. */
+	vm__request_exit(&self->t.vm, VM_EXIT_SIGNAL);
+	EXPECT_EQ(VM_EXIT_SIGNAL, self->t.vm.exit_reason);
 }
 
 TEST_F(rtas, os_term)

@@ -19,6 +19,8 @@ int irq__alloc(struct vm *vm, bool lsi)
 		pthread_mutex_unlock(&vm->lock);
 		return -ENOSPC;
 	}
+	if (lsi)
+		vm->irq_lsi[vm->nr_irqs / 64] |= 1ULL << (vm->nr_irqs % 64);
 	irq = IRQ_BASE + vm->nr_irqs++;
 	pthread_mutex_unlock(&vm->lock);
 	/* A source does not exist for KVM until created; until then raising it is lost. */
@@ -48,4 +50,18 @@ int irq__set_level(struct vm *vm, u32 irq, bool level)
 int irq__raise(struct vm *vm, u32 irq)
 {
 	return irq__set_level(vm, irq, true);
+}
+
+int irq__reset(struct vm *vm)
+{
+	unsigned int i;
+	int ret;
+
+	/* Created again: masked, priority 0xff, nothing pending or in service. */
+	for (i = 0; i < vm->nr_irqs; i++) {
+		ret = accel__irq_create(vm, IRQ_BASE + i, vm->irq_lsi[i / 64] & (1ULL << (i % 64)));
+		if (ret)
+			return ret;
+	}
+	return 0;
 }

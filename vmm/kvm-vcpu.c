@@ -346,7 +346,12 @@ void kvm__join(struct vm *vm)
 {
 	unsigned int i;
 
-	for (i = 0; i < vm__nr_vcpus(vm); i++)
-		if (VS(vm->vcpus[i])->thread_started)
+	for (i = 0; i < vm__nr_vcpus(vm); i++) {
+		struct kvm_vcpu_state *vs = VS(vm->vcpus[i]);
+
+		/* Not twice: a reboot in place joins, then starts new threads. */
+		if (vs->thread_started)
 			pthread_join(vm->vcpus[i]->thread, NULL);
+		vs->thread_started = false;
+	}
 }

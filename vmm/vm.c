@@ -65,7 +65,9 @@ void vm__request_exit(struct vm *vm, enum vm_exit why)
 	ssize_t n __unused;
 
 	pthread_mutex_lock(&vm->lock);
-	if (vm->exit_reason == VM_EXIT_NONE)
+	/* The host stopping pvm, or a vCPU failing, wins over a reboot in place. */
+	if (vm->exit_reason == VM_EXIT_NONE ||
+	    (vm->exit_reason == VM_EXIT_REBOOT && (why == VM_EXIT_SIGNAL || why == VM_EXIT_FAULT)))
 		vm->exit_reason = why;
 	for (i = 0; i < vm__nr_vcpus(vm); i++)
 		pthread_cond_broadcast(&vm->vcpus[i]->cond);

@@ -124,8 +124,13 @@ check "sandbox: pvm named the vCPU thread's forbidden call" \
 run "sandbox:off" 0 --no-sandbox
 run poweroff 0 --loglevel info
 check "poweroff: pvm logged the power-off" grep -q 'guest powered off' "$out"
-run reboot 2 --loglevel info
+run reboot 2 --no-reboot --loglevel info
 check "reboot: pvm logged the reboot request" grep -q 'guest requested a reboot' "$out"
+check "reboot: with --no-reboot the payload booted once" [ "$(grep -c '^PAYLOAD reboot BOOT' "$out")" = 1 ]
+# By default the guest restarts in place: the payload counts its boots in NVRAM.
+run "reboot:inplace" 0 --loglevel info
+check "reboot:inplace: pvm restarted the guest twice in the same process" \
+	[ "$(grep -c 'restarting it in place' "$out")" = 2 ]
 run osterm 1
 check "osterm: pvm logged the os-term message" grep -q 'ibm,os-term.*bm-osterm-message 42' "$out"
 run "rtas-fault:outside" 0 -p outside

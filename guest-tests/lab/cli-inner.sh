@@ -151,6 +151,54 @@ t "under any fd limit pvm refuses to start (64-72) or stops on SIGTERM (4); neve
 t "the fd limit that leaves no room for the signalfd is a one-line start failure (ulimit -n ${clear:-?})" \
 	[ -n "$clear" ]
 
+# --- guest reboot in place: reboot -f comes back to /init in the same pvm
+# process, with the same control socket, five times; RSS and fds stay flat ---
+"$PVM" run -n rbt -k $KERNEL -i $INITRD -m 512M -p "console=hvc0 quiet pvmtest=reboot" \
+	</dev/null >$W/rb.out 2>&1 &
+rpid=$!
+boots() { grep -c '^GUEST-BOOT' $W/rb.out 2>/dev/null; }
+samples=
+b=1
+while [ $b -le 6 ]; do
+	for _ in $(seq 180); do [ "$(boots)" -ge $b ] && break; kill -0 $rpid 2>/dev/null || break; sleep 1; done
+	[ "$(boots)" -ge $b ] || break
+	rss=$(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\).*/\1/p' /proc/$rpid/status)
+	fds=$(ls /proc/$rpid/fd | wc -l)
+	samples="$samples $b:${rss}kB:${fds}fds"
+	[ $b = 2 ] && { rss2=$rss; fds2=$fds; }
+	[ $b = 6 ] && { rss6=$rss; fds6=$fds; }
+	b=$((b + 1))
+done
+echo "# reboot in place: boots seen $(boots); at each boot (RSS, fds):$samples"
+grep -E '^GUEST-BOOT|restarting it in place|pvm: error' $W/rb.out | sed 's/^/# | /' | head -20
+t "reboot -f five times: the guest came back to /init each time (6 boots) in the same pvm process" \
+	sh -c "[ \$(grep -c '^GUEST-BOOT' $W/rb.out) -ge 6 ] && kill -0 $rpid"
+t "each boot was a new kernel (6 different boot_ids)" \
+	sh -c "[ \$(grep '^GUEST-BOOT' $W/rb.out | head -n6 | cut -d' ' -f2 | sort -u | wc -l) = 6 ]"
+t "pvm logged 5 restarts in place" sh -c "[ \$(grep -c 'restarting it in place' $W/rb.out) -ge 5 ]"
+t "the same control socket answers after the reboots" sh -c "$PVM list | grep -q '^rbt  *running'"
+t "pvm's open fds are flat across the reboots (boot 2: ${fds2:-?}, boot 6: ${fds6:-?})" \
+	[ -n "${fds6:-}" ] && [ "${fds2:-x}" = "${fds6:-y}" ]
+t "pvm's RSS is flat across the reboots (boot 2: ${rss2:-?} kB, boot 6: ${rss6:-?} kB, 16 MiB slack)" \
+	[ -n "${rss6:-}" ] && [ "${rss6:-0}" -le $((${rss2:-0} + 16384)) ]
+"$PVM" stop rbt --force >/dev/null 2>&1
+(sleep 60; kill -9 $rpid 2>/dev/null) &
+killer=$!
+wait $rpid
+rc=$?
+kill $killer 2>/dev/null
+t "pvm stop --force ends the rebooting VM (status 4)" [ $rc = 4 ]
+"$PVM" run --no-reboot -k $KERNEL -i $INITRD -m 512M -p "console=hvc0 quiet pvmtest=reboot" \
+	</dev/null >$W/nrb.out 2>&1 &
+rpid=$!
+(sleep 300; kill -9 $rpid 2>/dev/null) &
+killer=$!
+wait $rpid
+rc=$?
+kill $killer 2>/dev/null
+t "with --no-reboot the guest's reboot ends pvm with status 2 after one boot" \
+	sh -c "[ $rc = 2 ] && [ \$(grep -c '^GUEST-BOOT' $W/nrb.out) = 1 ]"
+
 # --- pvm check ---
 run_pvm check
 cat $W/out | sed 's/^/# | /'

@@ -11,12 +11,13 @@
 #include <stddef.h>
 
 #include "pvm/types.h"
+#include "pvm/vm.h"
 
 struct vm;
 struct module;
 
 #define HVPIPE_MAX_PAYLOAD 4048		/* bytes per message, both directions */
-#define HVPIPE_MAX_SOURCES 16
+#define HVPIPE_MAX_SOURCES PVM_MAX_HVPIPE_SOURCES
 #define HVPIPE_QUEUE_MAX 64		/* messages per direction per source */
 #define HVPIPE_SRC_HMC 0x02000000u	/* source type byte 0x02, reserved byte 0 */
 

@@ -44,5 +44,12 @@ int accel__enable_hcall(struct vm *vm, u64 nr);
 bool accel__hcall_in_kernel(struct vm *vm, u64 nr);
 /* Set SPRG0 of the calling vCPU (from its own thread, inside an hcall exit). */
 int accel__set_sprg0(struct vcpu *v, u64 val);
+/*
+ * Guest reboot in place, with no vCPU thread running: the VM's (LPCR bits,
+ * process table) and one vCPU's (VPA/SLB shadow/DTL registrations,
+ * interrupt presenter) accelerator state back to power-on.
+ */
+int accel__reset(struct vm *vm);
+int accel__vcpu_reset(struct vcpu *v);
 
 #endif

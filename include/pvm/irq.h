@@ -20,4 +20,7 @@ int irq__raise(struct vm *vm, u32 irq);
 /* Assert or deassert a level interrupt. */
 int irq__set_level(struct vm *vm, u32 irq, bool level);
 
+/* Every allocated source back to its state at creation (guest reboot). */
+int irq__reset(struct vm *vm);
+
 #endif

@@ -6,7 +6,7 @@
 #include <time.h>
 
 #include "pvm/guest-mem.h"
-#include "papr/hvpipe.h"
+#include "pvm/irq.h"
 #include "pvm/types.h"
 #include "pvm/vcpu.h"
 
@@ -46,6 +46,9 @@ enum pvm_status {
 	PVM_EXIT_SANDBOX = 72,	/* pvm made a system call its sandbox forbids (a bug) */
 };
 
+/* --hvpipe-source, at most (papr/hvpipe.c) */
+#define PVM_MAX_HVPIPE_SOURCES 16
+
 struct vm_config {
 	const char *name;
 	const char *kernel;
@@ -56,12 +59,13 @@ struct vm_config {
 	unsigned int nr_cores;	/* vCPUs = nr_cores * threads */
 	unsigned int max_cores;	/* hot-pluggable up to here; == nr_cores: none */
 	unsigned int threads;
-	u32 hvpipe_ids[HVPIPE_MAX_SOURCES];	/* --hvpipe-source; none: no HVPIPE */
+	u32 hvpipe_ids[PVM_MAX_HVPIPE_SOURCES];	/* --hvpipe-source; none: no HVPIPE */
 	unsigned int nr_hvpipe;
 	const char *tpm_path;	/* --tpm: host TPM device for H_TPM_COMM */
 	bool tpm_allow_all;	/* --tpm-allow-all: no command policy */
 	bool test_exit;		/* --test-exit: the guest may end pvm via H_PVM_EXIT */
 	bool no_sandbox;	/* --no-sandbox: no seccomp filters */
+	bool no_reboot;		/* --no-reboot: a guest reboot ends pvm (status 2) */
 	unsigned int test_fail_vcpu;	/* --test-fail-vcpu ID: ID + 1; 0 = none */
 	int console_fd;		/* where the guest's console output goes */
 	const char *nvram_path;	/* --nvram: the image file, opened as nvram_fd */
@@ -115,6 +119,8 @@ struct vm {
 	unsigned int panel_len;
 
 	unsigned int nr_irqs;	/* XICS sources allocated from IRQ_BASE */
+	u64 irq_lsi[IRQ_MAX_SOURCES / 64];	/* which of them are level-sensitive */
+	unsigned int nr_reboots;	/* guest reboots done in place */
 	/* Orders source-state read-modify-writes against raising a source. */
 	pthread_mutex_t irq_lock;
 
@@ -143,7 +149,10 @@ static inline unsigned int vm__nr_vcpus(struct vm *vm)
 int vm__init(struct vm *vm, const struct vm_config *cfg);
 void vm__exit(struct vm *vm);
 struct vcpu *vm__find_vcpu(struct vm *vm, unsigned int server);
-/* Record how the guest ended (first reason wins) and stop every vCPU. */
+/*
+ * Record how the guest ended and stop every vCPU. The first reason wins,
+ * except that a host stop or a vCPU failure wins over a reboot.
+ */
 void vm__request_exit(struct vm *vm, enum vm_exit why);
 bool vm__exiting(struct vm *vm);
 /* Hold every vCPU out of the guest (true) or let them run again (false). */
@@ -153,5 +162,12 @@ bool vm__wait_unpaused(struct vm *vm);
 int vm__load(struct vm *vm, const void *kernel, size_t klen,
 	     const void *initrd, size_t ilen);
 int vm__build_fdt(struct vm *vm);
+/*
+ * Guest reboot in place (vmm/reset.c), with every vCPU thread joined: each
+ * module's reset, the accelerator's and every vCPU's state, interrupt
+ * sources, and RAM zeroed. The caller then loads the images, builds the
+ * tree, starts the boot vCPU and the vCPU threads.
+ */
+int vm__reset(struct vm *vm);
 
 #endif
