@@ -30,7 +30,9 @@ int vm__init(struct vm *vm, const struct vm_config *cfg)
 	pthread_cond_init(&vm->pause_cond, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &vm->start);
 	vm->exit_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	return vm->exit_efd < 0 ? -errno : 0;
+	if (vm->exit_efd < 0)
+		return -errno;
+	return mmio__init(&vm->mmio);
 }
 
 void vm__exit(struct vm *vm)
@@ -43,6 +45,7 @@ void vm__exit(struct vm *vm)
 	if (vm->exit_efd >= 0)
 		close(vm->exit_efd);
 	vm->exit_efd = -1;
+	mmio__exit(&vm->mmio);
 }
 
 struct vcpu *vm__find_vcpu(struct vm *vm, unsigned int server)

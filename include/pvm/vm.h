@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "pvm/guest-mem.h"
+#include "pvm/mmio.h"
 #include "papr/hvpipe.h"
 #include "pvm/types.h"
 #include "pvm/vcpu.h"
@@ -83,6 +84,7 @@ struct nvram;
 struct vm {
 	struct vm_config cfg;
 	struct guest_mem mem;
+	struct mmio_bus mmio;	/* device ranges outside RAM (vmm/mmio.c) */
 
 	struct vcpu *vcpus[PVM_MAX_VCPUS];
 	unsigned int nr_vcpus;
