@@ -173,6 +173,7 @@ void accel__vcpu_complete(struct vcpu *v __unused, const struct vcpu_exit *e)
 int accel__vcpu_start(struct vcpu *v __unused, u64 pc, u64 r3)
 {
 	fake_accel.starts++;
+	fake_accel.done_at_start = fake_accel.nr_done;
 	fake_accel.start_pc = pc;
 	fake_accel.start_r3 = r3;
 	return 0;

@@ -59,6 +59,7 @@ struct fake_accel {
 	unsigned int nr_done;
 	int run_fail;		/* -errno accel__vcpu_run() returns once, first */
 	unsigned int starts;	/* accel__vcpu_start() */
+	unsigned int done_at_start;	/* nr_done at the last accel__vcpu_start() */
 	u64 start_pc, start_r3;
 	unsigned int sresets, dumps;
 
