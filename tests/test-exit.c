@@ -157,6 +157,7 @@ TEST_F(exit, mmio_reaches_the_range_with_offset_len_and_data)
 	queue_mmio(MMIO_BASE + 0x20, 8, false, 0);
 	queue_mmio(MMIO_BASE + 0x2000, 2, false, 0);	/* unclaimed */
 	queue_mmio(MMIO_BASE + 0x2000, 4, true, 0x55);	/* unclaimed: dropped */
+	queue_mmio(MMIO_BASE + 0x30, 9, false, 0);	/* no such length: refused */
 	vcpu__run(self->v);
 
 	EXPECT_EQ(1U, r.writes);
@@ -165,7 +166,7 @@ TEST_F(exit, mmio_reaches_the_range_with_offset_len_and_data)
 	memcpy(&got, r.data, 8);
 	EXPECT_EQ(0x11223344ULL, got & 0xffffffff);
 
-	ASSERT_EQ(4U, fake_accel.nr_done);
+	ASSERT_EQ(5U, fake_accel.nr_done);
 	EXPECT_TRUE(fake_accel.done[1].kind == VCPU_EXIT_MMIO);
 	EXPECT_FALSE(fake_accel.done[1].mmio.write);
 	EXPECT_EQ(0x20, fake_accel.done[1].mmio.data[0]);
@@ -174,8 +175,10 @@ TEST_F(exit, mmio_reaches_the_range_with_offset_len_and_data)
 	EXPECT_EQ(0xff, fake_accel.done[2].mmio.data[0]);
 	EXPECT_EQ(0xff, fake_accel.done[2].mmio.data[1]);
 	EXPECT_EQ(0, fake_accel.done[2].mmio.data[2]);
+	EXPECT_EQ(0xff, fake_accel.done[4].mmio.data[0]);
+	EXPECT_EQ(0xff, fake_accel.done[4].mmio.data[7]);
 	EXPECT_EQ(1U, r.writes);
-	EXPECT_EQ(4ULL, self->v->stat_exits);
+	EXPECT_EQ(5ULL, self->v->stat_exits);
 	EXPECT_EQ(0ULL, self->v->stat_hcalls);
 	EXPECT_EQ(VM_EXIT_POWEROFF, self->t.vm.exit_reason);
 }

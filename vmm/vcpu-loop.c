@@ -29,8 +29,8 @@ bool vcpu__handle_exit(struct vcpu *v, struct vcpu_exit *e)
 		e->hcall.ret = hcall__dispatch(vm, v, e->hcall.nr, e->hcall.args);
 		return true;
 	case VCPU_EXIT_MMIO:
-		mmio__access(vm, e->mmio.addr, e->mmio.data,
-			     MIN(e->mmio.len, (u32)VCPU_EXIT_MMIO_MAX), e->mmio.write);
+		/* A length beyond data[] is refused there, not trimmed here. */
+		mmio__access(vm, e->mmio.addr, e->mmio.data, e->mmio.len, e->mmio.write);
 		return true;
 	case VCPU_EXIT_FAIL:
 		/* The accelerator may not have terminated a copied-in reason. */
