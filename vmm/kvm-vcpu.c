@@ -273,11 +273,13 @@ int accel__vcpu_run(struct vcpu *v, struct vcpu_exit *e)
 	if (kvm__apply_lpcr(v))
 		return -EIO;
 	if (ioctl(vs->fd, KVM_RUN, 0) < 0) {
-		if (errno == EINTR || errno == EAGAIN) {
+		int err = errno;
+
+		if (err == EINTR || err == EAGAIN) {
 			run->immediate_exit = 0;
 			return -EINTR;
 		}
-		exit_fail(e, errno, "KVM_RUN failed: %s", strerror(errno));
+		exit_fail(e, err, "KVM_RUN failed: %s", strerror(err));
 		return 0;
 	}
 	switch (run->exit_reason) {
@@ -312,7 +314,10 @@ int accel__vcpu_run(struct vcpu *v, struct vcpu_exit *e)
 	return 0;
 }
 
-/* KVM copies papr_hcall.ret/args to r3..r12 and mmio.data to the load's target at the next KVM_RUN. */
+/*
+ * The next KVM_RUN copies papr_hcall.ret/args to r3..r12 and mmio.data into
+ * the load's target register.
+ */
 void accel__vcpu_complete(struct vcpu *v, const struct vcpu_exit *e)
 {
 	struct kvm_run *run = VS(v)->run;
