@@ -24,6 +24,10 @@ bool accel__has_cap(struct vm *vm __unused, enum accel_cap cap)
 		return fake_accel.ail3;
 	case ACCEL_CAP_XICS:
 		return fake_accel.xics;
+	case ACCEL_CAP_IOEVENTFD:
+		return fake_accel.ioeventfd;
+	case ACCEL_CAP_IRQFD:
+		return fake_accel.irqfd && fake_accel.xics;
 	}
 	return false;
 }
@@ -133,6 +137,115 @@ int accel__set_sprg0(struct vcpu *v __unused, u64 val)
 	if (fake_accel.sprg0_fail)
 		return fake_accel.sprg0_fail;
 	fake_accel.sprg0 = val;
+	return 0;
+}
+
+bool fake_accel__queue_exit(const struct vcpu_exit *e)
+{
+	if (fake_accel.nr_exits == FAKE_EXITS)
+		return false;
+	fake_accel.exits[fake_accel.nr_exits++] = *e;
+	return true;
+}
+
+int accel__vcpu_run(struct vcpu *v, struct vcpu_exit *e)
+{
+	int r = fake_accel.run_fail;
+
+	if (r) {
+		fake_accel.run_fail = 0;
+		return r;
+	}
+	if (fake_accel.next_exit == fake_accel.nr_exits) {
+		vm__request_exit(v->vm, VM_EXIT_POWEROFF);
+		return -EINTR;
+	}
+	*e = fake_accel.exits[fake_accel.next_exit++];
+	return 0;
+}
+
+void accel__vcpu_complete(struct vcpu *v __unused, const struct vcpu_exit *e)
+{
+	if (fake_accel.nr_done < FAKE_EXITS)
+		fake_accel.done[fake_accel.nr_done++] = *e;
+}
+
+int accel__vcpu_start(struct vcpu *v __unused, u64 pc, u64 r3)
+{
+	fake_accel.starts++;
+	fake_accel.done_at_start = fake_accel.nr_done;
+	fake_accel.start_pc = pc;
+	fake_accel.start_r3 = r3;
+	return 0;
+}
+
+int accel__vcpu_sreset(struct vcpu *v __unused)
+{
+	fake_accel.sresets++;
+	return 0;
+}
+
+void accel__vcpu_dump(struct vcpu *v __unused)
+{
+	fake_accel.dumps++;
+}
+
+/* What KVM checks (virt/kvm/eventfd.c): lengths, datamatch, duplicates. */
+int accel__ioeventfd(struct vm *vm __unused, u64 addr, u32 len, bool datamatch, u64 data,
+		     int fd, bool assign)
+{
+	struct fake_ioeventfd *io = fake_accel.ioeventfds;
+	unsigned int i, n = fake_accel.nr_ioeventfds;
+
+	if (!fake_accel.ioeventfd)
+		return -ENOSYS;
+	if ((len != 0 && len != 1 && len != 2 && len != 4 && len != 8) || (!len && datamatch) ||
+	    addr + len < addr)
+		return -EINVAL;
+	for (i = 0; i < n; i++)
+		if (io[i].addr == addr && io[i].len == len && io[i].datamatch == datamatch &&
+		    (!datamatch || io[i].data == data) && (assign || io[i].fd == fd))
+			break;
+	if (assign) {
+		if (i < n)
+			return -EEXIST;
+		if (n == FAKE_EVENTFDS)
+			return -ENOSPC;
+		io[n] = (struct fake_ioeventfd){ addr, len, datamatch, data, fd };
+		fake_accel.nr_ioeventfds++;
+		return 0;
+	}
+	if (i == n)
+		return -ENOENT;
+	io[i] = io[--fake_accel.nr_ioeventfds];
+	return 0;
+}
+
+int accel__irqfd(struct vm *vm, u32 irq, int fd, int resample_fd, bool assign)
+{
+	struct fake_irqfd *q = fake_accel.irqfds;
+	unsigned int i, n = fake_accel.nr_irqfds;
+
+	if (!fake_accel.irqfd || !fake_accel.xics)
+		return -ENOSYS;
+	if (assign && (irq < IRQ_BASE || irq >= IRQ_BASE + vm->nr_irqs))
+		return -ENOENT;
+	for (i = 0; i < n; i++)
+		if (q[i].fd == fd && (assign || q[i].irq == irq))
+			break;
+	if (assign) {
+		/* KVM refuses an eventfd that already drives an irqfd. */
+		if (i < n)
+			return -EBUSY;
+		if (n == FAKE_EVENTFDS)
+			return -ENOSPC;
+		q[n] = (struct fake_irqfd){ irq, fd, resample_fd };
+		fake_accel.nr_irqfds++;
+		return 0;
+	}
+	if (i == n)
+		return -ENOENT;
+	q[i] = q[--fake_accel.nr_irqfds];
 	return 0;
 }
 

@@ -3,7 +3,25 @@
 #define PVM_TESTS_FAKE_ACCEL_H
 
 /* A fake accelerator for host unit tests: records what papr/ asked of KVM. */
+#include "pvm/exit.h"
 #include "pvm/types.h"
+
+#define FAKE_EXITS 16
+#define FAKE_EVENTFDS 16
+
+struct fake_ioeventfd {
+	u64 addr;
+	u32 len;
+	bool datamatch;
+	u64 data;
+	int fd;
+};
+
+struct fake_irqfd {
+	u32 irq;
+	int fd;
+	int resample_fd;
+};
 
 struct fake_accel {
 	bool ail3;
@@ -31,9 +49,32 @@ struct fake_accel {
 	unsigned int nr_enabled_hcalls;
 	unsigned int resets;	/* accel__reset() calls (guest reboots) */
 	unsigned int vcpu_resets;
+
+	/*
+	 * vCPU runs: accel__vcpu_run() hands out the exits a test queued with
+	 * fake_accel__queue_exit(), in order; with none left it ends the VM
+	 * (VM_EXIT_POWEROFF) so vcpu__run() returns. Single-threaded use only.
+	 */
+	struct vcpu_exit exits[FAKE_EXITS];
+	unsigned int nr_exits, next_exit;
+	struct vcpu_exit done[FAKE_EXITS];	/* accel__vcpu_complete(), in order */
+	unsigned int nr_done;
+	int run_fail;		/* -errno accel__vcpu_run() returns once, first */
+	unsigned int starts;	/* accel__vcpu_start() */
+	unsigned int done_at_start;	/* nr_done at the last accel__vcpu_start() */
+	u64 start_pc, start_r3;
+	unsigned int sresets, dumps;
+
+	bool ioeventfd, irqfd;	/* ACCEL_CAP_IOEVENTFD, ACCEL_CAP_IRQFD */
+	struct fake_ioeventfd ioeventfds[FAKE_EVENTFDS];	/* assigned now */
+	unsigned int nr_ioeventfds;
+	struct fake_irqfd irqfds[FAKE_EVENTFDS];		/* assigned now */
+	unsigned int nr_irqfds;
 };
 
 extern struct fake_accel fake_accel;
 void fake_accel__reset(void);
+/* Queue e for the next accel__vcpu_run(); false when the queue is full. */
+bool fake_accel__queue_exit(const struct vcpu_exit *e);
 
 #endif

@@ -23,6 +23,8 @@ struct kvm_state {
 	int xics_fd;
 	int run_size;
 	bool ail3;
+	bool ioeventfd;		/* KVM_CAP_IOEVENTFD */
+	bool irqfd;		/* KVM_CAP_IRQFD */
 	bool cpu_char_ok;
 	struct kvm_ppc_cpu_char cpu_char;
 	/* ILE/AIL/LD wanted on every vCPU; generation tells a vCPU to reload. */

@@ -1,17 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KVM-HV vCPUs: creation, the run loop on each vCPU's own thread, the exit
- * dispatch, and what only that thread may do to its registers (start state,
- * LPCR bits, SPRG0, system resets). Other threads only mark work and kick.
+ * KVM-HV vCPUs: creation, KVM_RUN and kvm_run turned into neutral exits and
+ * back (the loop and the dispatch are vmm/vcpu-loop.c's), and what only the
+ * vCPU's own thread may do to its registers (start state, LPCR bits, SPRG0,
+ * system resets). Other threads only mark work and kick.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
 #include "pvm/accel.h"
-#include "pvm/hcall.h"
+#include "pvm/exit.h"
 #include "pvm/kvm.h"
 #include "pvm/log.h"
 #include "pvm/sandbox.h"
@@ -223,7 +225,7 @@ static int deliver_sreset(struct vcpu *v)
 	return ioctl(VS(v)->fd, KVM_SET_REGS, &regs) ? -errno : 0;
 }
 
-static void dump_regs(struct vcpu *v)
+void accel__vcpu_dump(struct vcpu *v)
 {
 	struct kvm_regs regs;
 
@@ -235,100 +237,116 @@ static void dump_regs(struct vcpu *v)
 	       (unsigned long long)regs.gpr[3]);
 }
 
-static bool handle_exit(struct vcpu *v)
+int accel__vcpu_start(struct vcpu *v, u64 pc, u64 r3)
 {
-	struct kvm_run *run = VS(v)->run;
-	struct vm *vm = v->vm;
+	return set_start_regs(v, pc, r3);
+}
 
-	v->stat_exits++;
+int accel__vcpu_sreset(struct vcpu *v)
+{
+	return deliver_sreset(v);
+}
+
+static void __attribute__((format(printf, 3, 4)))
+exit_fail(struct vcpu_exit *e, u64 code, const char *fmt, ...)
+{
+	va_list ap;
+
+	e->kind = VCPU_EXIT_FAIL;
+	e->fail.code = code;
+	va_start(ap, fmt);
+	vsnprintf(e->fail.reason, sizeof(e->fail.reason), fmt, ap);
+	va_end(ap);
+}
+
+_Static_assert(sizeof(((struct kvm_run *)0)->papr_hcall.args) ==
+	       sizeof(((struct vcpu_exit *)0)->hcall.args), "hcall argument count");
+_Static_assert(sizeof(((struct kvm_run *)0)->mmio.data) == VCPU_EXIT_MMIO_MAX,
+	       "MMIO data size");
+
+/* KVM_RUN once, and what kvm_run says about the exit in neutral terms. */
+int accel__vcpu_run(struct vcpu *v, struct vcpu_exit *e)
+{
+	struct kvm_vcpu_state *vs = VS(v);
+	struct kvm_run *run = vs->run;
+
+	if (kvm__apply_lpcr(v))
+		return -EIO;
+	if (ioctl(vs->fd, KVM_RUN, 0) < 0) {
+		int err = errno;
+
+		if (err == EINTR || err == EAGAIN) {
+			run->immediate_exit = 0;
+			return -EINTR;
+		}
+		exit_fail(e, err, "KVM_RUN failed: %s", strerror(err));
+		return 0;
+	}
 	switch (run->exit_reason) {
 	case KVM_EXIT_PAPR_HCALL:
-		v->stat_hcalls++;
-		run->papr_hcall.ret = hcall__dispatch(vm, v, run->papr_hcall.nr,
-						      run->papr_hcall.args);
-		return true;
+		e->kind = VCPU_EXIT_HCALL;
+		e->hcall.nr = run->papr_hcall.nr;
+		memcpy(e->hcall.args, run->papr_hcall.args, sizeof(e->hcall.args));
+		break;
 	case KVM_EXIT_MMIO:
-		/* No MMIO devices yet: reads see all-ones, writes vanish. */
-		if (!run->mmio.is_write)
-			memset(run->mmio.data, 0xff, sizeof(run->mmio.data));
-		pr_debug("vcpu %u: MMIO %s at 0x%llx len %u", v->id,
-			 run->mmio.is_write ? "write" : "read",
-			 (unsigned long long)run->mmio.phys_addr, run->mmio.len);
-		return true;
+		e->kind = VCPU_EXIT_MMIO;
+		e->mmio.addr = run->mmio.phys_addr;
+		e->mmio.len = run->mmio.len;
+		e->mmio.write = run->mmio.is_write;
+		memcpy(e->mmio.data, run->mmio.data, sizeof(e->mmio.data));
+		break;
 	case KVM_EXIT_INTR:
-		return true;
+		e->kind = VCPU_EXIT_INTR;
+		break;
 	case KVM_EXIT_INTERNAL_ERROR:
-		pr_err("vcpu %u: KVM internal error (suberror %u)", v->id,
-		       run->internal.suberror);
+		exit_fail(e, run->internal.suberror, "KVM internal error (suberror %u)",
+			  run->internal.suberror);
 		break;
 	case KVM_EXIT_FAIL_ENTRY:
-		pr_err("vcpu %u: KVM failed to enter the guest (reason 0x%llx)", v->id,
-		       (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
+		exit_fail(e, run->fail_entry.hardware_entry_failure_reason,
+			  "KVM failed to enter the guest (reason 0x%llx)",
+			  (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
 		break;
 	default:
-		pr_err("vcpu %u: unexpected KVM exit %u", v->id, run->exit_reason);
+		exit_fail(e, run->exit_reason, "unexpected KVM exit %u", run->exit_reason);
 		break;
 	}
-	dump_regs(v);
-	return false;
+	return 0;
+}
+
+/*
+ * The next KVM_RUN copies papr_hcall.ret/args to r3..r12 and mmio.data into
+ * the load's target register.
+ */
+void accel__vcpu_complete(struct vcpu *v, const struct vcpu_exit *e)
+{
+	struct kvm_run *run = VS(v)->run;
+
+	if (e->kind == VCPU_EXIT_HCALL) {
+		run->papr_hcall.ret = e->hcall.ret;
+		memcpy(run->papr_hcall.args, e->hcall.args, sizeof(run->papr_hcall.args));
+	} else if (e->kind == VCPU_EXIT_MMIO && !e->mmio.write) {
+		memcpy(run->mmio.data, e->mmio.data, sizeof(run->mmio.data));
+	}
 }
 
 static void *vcpu_thread(void *arg)
 {
 	struct vcpu *v = arg;
-	struct kvm_vcpu_state *vs = VS(v);
-	struct vm *vm = v->vm;
 	sigset_t set;
-	u64 pc, r3;
 	char name[16];
 
 	snprintf(name, sizeof(name), "vcpu%u", v->id);
 	pthread_setname_np(pthread_self(), name);
 	/* After naming the thread (that writes /proc): from here on, the filter. */
 	if (sandbox__enter(SANDBOX_VCPU)) {
-		vm__request_exit(vm, VM_EXIT_FAULT);
+		vm__request_exit(v->vm, VM_EXIT_FAULT);
 		return NULL;
 	}
 	sigemptyset(&set);
 	sigaddset(&set, KICK_SIGNAL);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
-
-	while (!vm__exiting(vm)) {
-		if (v->state == VCPU_STOPPED) {
-			if (!vcpu__wait_start(v, &pc, &r3))
-				break;
-			if (set_start_regs(v, pc, r3)) {
-				pr_err("vcpu %u: cannot set start registers", v->id);
-				vm__request_exit(vm, VM_EXIT_FAULT);
-				break;
-			}
-		}
-		if (vm->paused && !vm__wait_unpaused(vm))
-			break;
-		if (kvm__apply_lpcr(v)) {
-			vm__request_exit(vm, VM_EXIT_FAULT);
-			break;
-		}
-		if (vcpu__take_reset(v) && deliver_sreset(v)) {
-			pr_err("vcpu %u: cannot deliver a system reset", v->id);
-			vm__request_exit(vm, VM_EXIT_FAULT);
-			break;
-		}
-		if (ioctl(vs->fd, KVM_RUN, 0) < 0) {
-			if (errno == EINTR || errno == EAGAIN) {
-				vs->run->immediate_exit = 0;
-				continue;
-			}
-			pr_err("vcpu %u: KVM_RUN failed: %s", v->id, strerror(errno));
-			dump_regs(v);
-			vm__request_exit(vm, VM_EXIT_FAULT);
-			break;
-		}
-		if (!handle_exit(v)) {
-			vm__request_exit(vm, VM_EXIT_FAULT);
-			break;
-		}
-	}
+	vcpu__run(v);
 	return NULL;
 }
 

@@ -72,11 +72,15 @@ static const int main_calls[] = {
 	SCMP_SYS(sigaltstack), SCMP_SYS(rt_sigaction), SCMP_SYS(umask),
 };
 
-/* KVM ioctls of an exit handler (vCPU fd and VM fd). */
+/*
+ * KVM ioctls of an exit handler (vCPU fd and VM fd). KVM_IOEVENTFD and
+ * KVM_IRQFD: a guest that moves a BAR or starts a virtio queue does so from
+ * a vCPU (MSI-X setup, device status writes); MAIN holds them through this.
+ */
 static const unsigned long vcpu_ioctls[] = {
 	KVM_RUN, KVM_GET_REGS, KVM_SET_REGS, KVM_GET_ONE_REG, KVM_SET_ONE_REG,
 	KVM_IRQ_LINE, KVM_GET_DEVICE_ATTR, KVM_SET_DEVICE_ATTR,
-	KVM_PPC_CONFIGURE_V3_MMU, KVM_SET_USER_MEMORY_REGION,
+	KVM_PPC_CONFIGURE_V3_MMU, KVM_SET_USER_MEMORY_REGION, KVM_IOEVENTFD, KVM_IRQFD,
 };
 
 /* And the main thread's: creating hot-added vCPUs, the terminal. */

@@ -32,7 +32,9 @@ int vm__init(struct vm *vm, const struct vm_config *cfg)
 	vm->exit_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (vm->exit_efd < 0)
 		return -errno;
-	return hcall__init(vm);
+	if (hcall__init(vm))
+		return -ENOMEM;
+	return mmio__init(&vm->mmio);
 }
 
 void vm__exit(struct vm *vm)
@@ -46,6 +48,7 @@ void vm__exit(struct vm *vm)
 	if (vm->exit_efd >= 0)
 		close(vm->exit_efd);
 	vm->exit_efd = -1;
+	mmio__exit(&vm->mmio);
 }
 
 struct vcpu *vm__find_vcpu(struct vm *vm, unsigned int server)

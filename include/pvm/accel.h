@@ -11,10 +11,13 @@
 
 struct vm;
 struct vcpu;
+struct vcpu_exit;
 
 enum accel_cap {
 	ACCEL_CAP_AIL_MODE_3,	/* LPCR[AIL]=3 may be set for the guest */
 	ACCEL_CAP_XICS,		/* in-kernel XICS is present */
+	ACCEL_CAP_IOEVENTFD,	/* accel__ioeventfd() works */
+	ACCEL_CAP_IRQFD,	/* accel__irqfd() works (needs XICS too) */
 };
 
 bool accel__has_cap(struct vm *vm, enum accel_cap cap);
@@ -51,5 +54,45 @@ int accel__set_sprg0(struct vcpu *v, u64 val);
  */
 int accel__reset(struct vm *vm);
 int accel__vcpu_reset(struct vcpu *v);
+
+/*
+ * The run loop's side (vmm/vcpu-loop.c), each called only by v's own thread.
+ *
+ * accel__vcpu_run() enters the guest until the next exit and describes it in
+ * e (pvm/exit.h). It returns 0 with e filled in (VCPU_EXIT_FAIL for a vCPU
+ * that cannot go on), -EINTR when kicked before anything ran (nothing to
+ * dispatch: check the VM's state and call again), or another -errno after
+ * logging why (the VM ends).
+ */
+int accel__vcpu_run(struct vcpu *v, struct vcpu_exit *e);
+/*
+ * Hand a dispatched exit's results to the vCPU: hcall ret and args, MMIO
+ * read data (other kinds have none). Called after every dispatched exit,
+ * before anything else may set the vCPU's registers (start-cpu after a
+ * stop-self inside that hcall).
+ */
+void accel__vcpu_complete(struct vcpu *v, const struct vcpu_exit *e);
+/* Start state for start-cpu: pc, r3, 64-bit real mode, big-endian. */
+int accel__vcpu_start(struct vcpu *v, u64 pc, u64 r3);
+/* Deliver a system-reset interrupt now (one vcpu__take_reset() returned). */
+int accel__vcpu_sreset(struct vcpu *v);
+/* Log v's main registers, after a failure. */
+void accel__vcpu_dump(struct vcpu *v);
+
+/*
+ * Signal eventfd fd when the guest stores to guest-physical addr (MMIO;
+ * there is no port I/O on POWER) without leaving the guest. len 0 matches a
+ * store of any length and takes the accelerator's fastest path; len 1, 2, 4
+ * or 8 with datamatch matches only a store of data (the bus value read as a
+ * host integer of len bytes). assign false removes the same registration.
+ */
+int accel__ioeventfd(struct vm *vm, u64 addr, u32 len, bool datamatch, u64 data, int fd,
+		     bool assign);
+/*
+ * Raise interrupt source irq (an XICS number, created first) each time
+ * eventfd fd is signalled. resample_fd >= 0 (level sources) is signalled on
+ * the guest's EOI; -1 for edge/MSI sources. assign false removes it.
+ */
+int accel__irqfd(struct vm *vm, u32 irq, int fd, int resample_fd, bool assign);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include "pvm/guest-mem.h"
 #include "pvm/irq.h"
+#include "pvm/mmio.h"
 #include "pvm/types.h"
 #include "pvm/vcpu.h"
 
@@ -82,6 +83,7 @@ struct module;
 struct vm {
 	struct vm_config cfg;
 	struct guest_mem mem;
+	struct mmio_bus mmio;	/* device ranges outside RAM (vmm/mmio.c) */
 
 	struct vcpu *vcpus[PVM_MAX_VCPUS];
 	unsigned int nr_vcpus;
