@@ -1,17 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Power, power domains, time and termination RTAS calls. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "pvm/hcall.h"
 #include "pvm/log.h"
+#include "papr/power.h"
 #include "papr/rtas.h"
 #include "pvm/vm.h"
 #include "pvm/module.h"
 
 /* The longest os-term message we copy out of the guest. */
 #define OS_TERM_MAX 256
+
+static inline struct power_state *power_of(struct vm *vm)
+{
+	return vm__priv(vm, &power_module);
+}
 
 static void rtas_power_off(struct rtas_call *c)
 {
@@ -53,16 +60,17 @@ static void rtas_os_term(struct rtas_call *c)
 static void rtas_display_character(struct rtas_call *c)
 {
 	struct vm *vm = c->vm;
-	char ch = c->args[0] & 0xff, line[sizeof(vm->panel)] = "";
+	struct power_state *p = power_of(vm);
+	char ch = c->args[0] & 0xff, line[sizeof(p->panel)] = "";
 
 	pthread_mutex_lock(&vm->lock);
-	if (ch == '\n' || ch == '\r' || vm->panel_len == sizeof(vm->panel) - 1) {
-		memcpy(line, vm->panel, vm->panel_len);
-		line[vm->panel_len] = '\0';
-		vm->panel_len = 0;
+	if (ch == '\n' || ch == '\r' || p->panel_len == sizeof(p->panel) - 1) {
+		memcpy(line, p->panel, p->panel_len);
+		line[p->panel_len] = '\0';
+		p->panel_len = 0;
 	}
 	if (ch >= 0x20 && ch < 0x7f)
-		vm->panel[vm->panel_len++] = ch;
+		p->panel[p->panel_len++] = ch;
 	pthread_mutex_unlock(&vm->lock);
 	/* Logged outside the lock: a slow stderr must not hold up other vCPUs. */
 	if (*line)
@@ -78,8 +86,8 @@ static void guest_now(struct vm *vm, time_t *secs, s64 *nsec)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	pthread_mutex_lock(&vm->lock);
-	s = (s64)ts.tv_sec + vm->rtc_offset_s;
-	ns = ts.tv_nsec + vm->rtc_offset_ns;
+	s = (s64)ts.tv_sec + power_of(vm)->rtc_offset_s;
+	ns = ts.tv_nsec + power_of(vm)->rtc_offset_ns;
 	pthread_mutex_unlock(&vm->lock);
 	if (ns >= 1000000000LL) {
 		s++;
@@ -139,8 +147,8 @@ static void rtas_set_time_of_day(struct rtas_call *c)
 		off_ns += 1000000000LL;
 	}
 	pthread_mutex_lock(&c->vm->lock);
-	c->vm->rtc_offset_s = off_s;
-	c->vm->rtc_offset_ns = off_ns;
+	power_of(c->vm)->rtc_offset_s = off_s;
+	power_of(c->vm)->rtc_offset_ns = off_ns;
 	pthread_mutex_unlock(&c->vm->lock);
 	c->rets[0] = RTAS_OUT_SUCCESS;
 }
@@ -183,11 +191,34 @@ static int power__init(struct vm *vm)
 		{ RTAS_SET_POWER_LEVEL, rtas_power_level },
 		{ RTAS_GET_POWER_LEVEL, rtas_power_level },
 	};
+	struct power_state *p = calloc(1, sizeof(*p));
 
+	if (!p)
+		return -ENOMEM;
+	vm__set_priv(vm, &power_module, p);
 	return rtas__register_all(vm, calls, ARRAY_SIZE(calls));
+}
+
+/* The guest clock keeps its offset over a reboot, as a battery-backed RTC. */
+static void power__reset(struct vm *vm)
+{
+	power_of(vm)->panel_len = 0;
+}
+
+static void power__exit(struct vm *vm)
+{
+	free(power_of(vm));
+	vm__set_priv(vm, &power_module, NULL);
+}
+
+struct power_state *power__state(struct vm *vm)
+{
+	return power_of(vm);
 }
 
 const struct module power_module = {
 	.name = "power",
 	.init = power__init,
+	.reset = power__reset,
+	.exit = power__exit,
 };

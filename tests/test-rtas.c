@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "testvm.h"
+#include "papr/power.h"
 
 #include "kselftest_harness.h"
 
@@ -83,7 +84,7 @@ TEST_F(rtas, set_then_get_time_of_day)
 	time_t got;
 
 	ASSERT_EQ(0, call(&self->t, RTAS_SET_TIME_OF_DAY, 7, set, 1, NULL));
-	EXPECT_NE(0, self->t.vm.rtc_offset_s);
+	EXPECT_NE(0, power__state(&self->t.vm)->rtc_offset_s);
 	ASSERT_EQ(0, call(&self->t, RTAS_GET_TIME_OF_DAY, 0, NULL, 8, r));
 	EXPECT_EQ(2030U, r[1]);
 	EXPECT_EQ(1U, r[2]);
@@ -138,8 +139,8 @@ TEST_F(rtas, set_time_of_day_bad_fields)
 			TH_LOG("case %u", i);
 		}
 	}
-	EXPECT_EQ(0, self->t.vm.rtc_offset_s);
-	EXPECT_EQ(0, self->t.vm.rtc_offset_ns);
+	EXPECT_EQ(0, power__state(&self->t.vm)->rtc_offset_s);
+	EXPECT_EQ(0, power__state(&self->t.vm)->rtc_offset_ns);
 	/* Six arguments is the wrong shape. */
 	EXPECT_EQ(RTAS_OUT_PARAM_ERROR, call(&self->t, RTAS_SET_TIME_OF_DAY, 6, bad[0], 1, NULL));
 }
@@ -355,13 +356,13 @@ TEST_F(rtas, display_character)
 	EXPECT_EQ(0, call(&self->t, RTAS_DISPLAY_CHARACTER, 1, &arg, 1, NULL));
 	arg = 0x07;	/* not printable: dropped */
 	EXPECT_EQ(0, call(&self->t, RTAS_DISPLAY_CHARACTER, 1, &arg, 1, NULL));
-	ASSERT_EQ(2U, vm->panel_len);
-	EXPECT_EQ(0, memcmp(vm->panel, "Hi", 2));
+	ASSERT_EQ(2U, power__state(vm)->panel_len);
+	EXPECT_EQ(0, memcmp(power__state(vm)->panel, "Hi", 2));
 	EXPECT_EQ(0U, testvm__console(&self->t, buf, sizeof(buf)));
 	/* A newline ends the line. */
 	arg = '\n';
 	EXPECT_EQ(0, call(&self->t, RTAS_DISPLAY_CHARACTER, 1, &arg, 1, NULL));
-	EXPECT_EQ(0U, vm->panel_len);
+	EXPECT_EQ(0U, power__state(vm)->panel_len);
 	EXPECT_EQ(VM_EXIT_NONE, vm->exit_reason);
 }
 
@@ -371,14 +372,14 @@ TEST_F(rtas, display_character_long_line)
 	u32 arg = 'x';
 	unsigned int i;
 
-	for (i = 0; i < sizeof(vm->panel) - 1; i++)
+	for (i = 0; i < sizeof(power__state(vm)->panel) - 1; i++)
 		ASSERT_EQ(0, call(&self->t, RTAS_DISPLAY_CHARACTER, 1, &arg, 1, NULL));
-	EXPECT_EQ(sizeof(vm->panel) - 1, vm->panel_len);
+	EXPECT_EQ(sizeof(power__state(vm)->panel) - 1, power__state(vm)->panel_len);
 	/* A full panel line is flushed before the next character is kept. */
 	arg = 'y';
 	ASSERT_EQ(0, call(&self->t, RTAS_DISPLAY_CHARACTER, 1, &arg, 1, NULL));
-	EXPECT_EQ(1U, vm->panel_len);
-	EXPECT_EQ('y', vm->panel[0]);
+	EXPECT_EQ(1U, power__state(vm)->panel_len);
+	EXPECT_EQ('y', power__state(vm)->panel[0]);
 }
 
 TEST_F(rtas, event_scan)

@@ -108,18 +108,6 @@ struct vm {
 	u32 radix_ap[8];	/* ibm,processor-radix-AP-encodings */
 	unsigned int nr_radix_ap;
 
-	/*
-	 * Guest clock: RTAS set-time-of-day moves it this far from host time
-	 * (seconds plus 0..999999999 ns, under lock; in ns it would overflow
-	 * for years past 2262).
-	 */
-	s64 rtc_offset_s;
-	s64 rtc_offset_ns;
-
-	/* Operator panel text from display-character, logged line by line. */
-	char panel[81];
-	unsigned int panel_len;
-
 	unsigned int nr_irqs;	/* XICS sources allocated from IRQ_BASE */
 	u64 irq_lsi[IRQ_MAX_SOURCES / 64];	/* which of them are level-sensitive */
 	unsigned int nr_reboots;	/* guest reboots done in place */
