@@ -1,7 +1,8 @@
 # pvm: a small userspace VMM for pseries guests on KVM-HV.
 #
 #   make              build ./pvm (cross-compiled, static, unless on ppc64le)
-#   make unit         build and run the host unit tests (native)
+#   make unit         build and run the host unit tests (native) and the layering check
+#   make layers       only the layering check (scripts/check-layers.py)
 #   make check        unit tests + lab tests in the emulated LPAR
 #   make install      pvm, man pages, bash completion (PREFIX, DESTDIR)
 #   make deb          a ppc64el Debian package of the static binary
@@ -92,8 +93,15 @@ $(HOSTBUILD)/tests/test-%: tests/test-%.c $(HOST_CORE_OBJS)
 
 unit-build: $(TEST_BINS)
 
+# The layering check (scripts/check-layers.py: includes go down the layers
+# only, no include cycle between folders, file sizes; with its self-test)
+# counts in the unit suite; the sanitizer runs leave it out (LAYER_CHECK=).
+LAYER_CHECK ?= scripts/check-layers.py
 unit: unit-build
-	@UNIT_NAME=$(or $(UNIT_NAME),unit) scripts/run-unit.sh $(TEST_BINS)
+	@UNIT_NAME=$(or $(UNIT_NAME),unit) scripts/run-unit.sh $(TEST_BINS) $(LAYER_CHECK)
+
+layers:
+	@scripts/check-layers.py
 
 # The unit tests under AddressSanitizer + UndefinedBehaviorSanitizer (any
 # report fails the run), and the threaded ones under ThreadSanitizer.
@@ -102,10 +110,10 @@ SAN_TSAN := -fsanitize=thread
 TSAN_TESTS := races control control-dir console tpm watchdog hvpipe mmio
 unit-asan:
 	@$(MAKE) -s --no-print-directory HOSTBUILD=$(BUILD)/asan HOST_SAN='$(SAN_ASAN)' \
-		UNIT_NAME=unit-asan unit
+		UNIT_NAME=unit-asan LAYER_CHECK= unit
 unit-tsan:
 	@$(MAKE) -s --no-print-directory HOSTBUILD=$(BUILD)/tsan HOST_SAN='$(SAN_TSAN)' \
-		UNIT_NAME=unit-tsan TEST_NAMES='$(TSAN_TESTS)' unit
+		UNIT_NAME=unit-tsan TEST_NAMES='$(TSAN_TESTS)' LAYER_CHECK= unit
 
 # ---- fuzz targets (libFuzzer, clang, ASan+UBSan; tests/fuzz/, docs/security.md) ----
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz-%.c,%,$(wildcard tests/fuzz/fuzz-*.c))
@@ -158,7 +166,7 @@ uninstall:
 deb: pvm
 	scripts/mkdeb.sh
 
-.PHONY: all unit unit-build unit-asan unit-tsan fuzz fuzz-build lab-check check clean FORCE install uninstall deb
+.PHONY: all unit layers unit-build unit-asan unit-tsan fuzz fuzz-build lab-check check clean FORCE install uninstall deb
 
 # ---- static test binaries for the L2 guest (build/guest/ -> its initramfs)
 # and the LPAR (build/lab/); docs/guest-tests.md ----
