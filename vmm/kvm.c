@@ -22,7 +22,6 @@
 #include "pvm/kvm.h"
 #include "kvm-priv.h"
 #include "pvm/log.h"
-#include "papr/rtas.h"
 #include "pvm/vm.h"
 
 static int check_ext(int fd, long cap)
