@@ -12,6 +12,8 @@
 #include "pvm/log.h"
 #include "kvm-priv.h"
 
+#define PATB_GR (1ULL << 63)	/* partition table entry: guest radix */
+
 int accel__reset(struct vm *vm)
 {
 	struct kvm_state *ks = KS(vm);
@@ -21,8 +23,11 @@ int accel__reset(struct vm *vm)
 	ks->lpcr_bits = 0;
 	ks->lpcr_gen++;
 	pthread_mutex_unlock(&vm->lock);
-	/* No process table until the new kernel registers one (H_REGISTER_PROC_TBL). */
-	return accel__configure_mmu(vm, true, true, 0);
+	/*
+	 * No process table until the new kernel registers one (H_REGISTER_PROC_TBL):
+	 * only the guest-radix bit, which KVM wants to match the radix flag.
+	 */
+	return accel__configure_mmu(vm, true, true, PATB_GR);
 }
 
 int accel__vcpu_reset(struct vcpu *v)
