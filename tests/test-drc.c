@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Memory and CPU DRCs: the state machine, configure-connector, host requests. */
+#include <libfdt.h>
+
 #include "testvm.h"
 #include "papr/drc.h"
 #include "papr/events.h"
+#include "pvm/fdt.h"
 #include "pvm/irq.h"
 #include "pvm/xics.h"
 
@@ -201,6 +204,173 @@ TEST_F(drc, bad_indicators)
 	EXPECT_EQ(-3, indicator(&self->t, 9003, LMB1, 1));	/* nothing attached */
 	EXPECT_EQ(-3, indicator(&self->t, 9001, LMB1, 1));	/* still unusable */
 	EXPECT_EQ(-3, indicator(&self->t, 9003, DRC_INDEX_LMB, 7));
+}
+
+/*
+ * Everything configure-connector hands the guest for one DRC, one line per
+ * call: status, the three work-area words (name offset, value length, value
+ * offset), the name and the value in hex. Pinned below byte for byte.
+ */
+static void cc_transcript(struct testvm *t, u32 index, char *out, size_t size)
+{
+	u8 *wa = t->ram + WA_GPA;
+	size_t n = 0;
+	int calls;
+
+	out[0] = 0;
+	for (calls = 0; calls < 64; calls++) {
+		u32 args[2] = { (u32)WA_GPA, 0 }, off, len, voff, i;
+		s32 st;
+
+		testvm__put_be32(t, WA_GPA, index);
+		st = testvm__rtas(t, RTAS_IBM_CONFIGURE_CONNECTOR, 2, args, 1, NULL);
+		off = testvm__be32(t, WA_GPA + 8);
+		len = testvm__be32(t, WA_GPA + 12);
+		voff = testvm__be32(t, WA_GPA + 16);
+		n += snprintf(out + n, size - n, "%d %u %u %u", st, off, len, voff);
+		if (st == 2 || st == 3)
+			n += snprintf(out + n, size - n, " %s", (const char *)wa + off);
+		if (st == 3) {
+			n += snprintf(out + n, size - n, " ");
+			for (i = 0; i < len && n < size; i++)
+				n += snprintf(out + n, size - n, "%02x", wa[voff + i]);
+		}
+		n += snprintf(out + n, size - n, "\n");
+		if (st != 2 && st != 3)
+			return;
+	}
+}
+
+static const char lmb1_cc[] =
+	"2 20 0 0 memory@10000000\n"
+	"3 20 7 25 name 6d656d6f727900\n"
+	"3 20 7 32 device_type 6d656d6f727900\n"
+	"3 20 16 24 reg 00000000100000000000000010000000\n"
+	"3 20 20 38 ibm,associativity 0000000400000000000000000000000000000000\n"
+	"0 0 0 0\n";
+
+static const char cpu1_cc[] =
+	"2 20 0 0 PowerPC,POWER9@1\n"
+	"3 20 15 25 name 506f77657250432c504f5745523900\n"
+	"3 20 4 32 device_type 63707500\n"
+	"3 20 4 24 reg 00000001\n"
+	"3 20 4 47 ibm,ppc-interrupt-server#s 00000001\n"
+	"3 20 4 39 timebase-frequency 1e848000\n"
+	"3 20 4 36 clock-frequency 3b9aca00\n"
+	"3 20 4 33 d-cache-size 00008000\n"
+	"3 20 4 33 d-cache-sets 00000020\n"
+	"3 20 4 33 i-cache-size 00008000\n"
+	"3 20 4 33 i-cache-sets 00000020\n"
+	"3 20 4 39 d-cache-block-size 00000080\n"
+	"3 20 4 39 i-cache-block-size 00000080\n"
+	"3 20 4 38 d-cache-line-size 00000080\n"
+	"3 20 4 38 i-cache-line-size 00000080\n"
+	"3 20 4 28 ibm,vmx 00000002\n"
+	"3 20 4 28 ibm,dfp 00000001\n"
+	"3 20 4 29 ibm,purr 00000001\n"
+	"3 20 4 30 ibm,spurr 00000001\n"
+	"3 20 0 27 64-bit \n"
+	"3 20 3 36 ibm,pi-features 010008\n"
+	"3 20 4 37 ibm,my-drc-index 10000001\n"
+	"3 20 5 27 status 6f6b617900\n"
+	"0 0 0 0\n";
+
+TEST_F(drc, cc_output_pinned)
+{
+	static char got[4096];
+
+	ASSERT_EQ(0, drc__hotplug_mem(&self->t.vm, SZ_256M, self->why, sizeof(self->why)));
+	ASSERT_EQ(0, indicator(&self->t, 9003, LMB1, 1));
+	ASSERT_EQ(0, indicator(&self->t, 9001, LMB1, 1));
+	cc_transcript(&self->t, LMB1, got, sizeof(got));
+	EXPECT_STREQ(lmb1_cc, got);
+
+	ASSERT_EQ(0, drc__hotplug_cpu(&self->t.vm, 1, self->why, sizeof(self->why)));
+	ASSERT_EQ(0, indicator(&self->t, 9003, DRC_INDEX_CPU + 1, 1));
+	ASSERT_EQ(0, indicator(&self->t, 9001, DRC_INDEX_CPU + 1, 1));
+	cc_transcript(&self->t, DRC_INDEX_CPU + 1, got, sizeof(got));
+	EXPECT_STREQ(cpu1_cc, got);
+}
+
+/* The DRC properties of the boot tree, in order, as text (pinned below). */
+static void fdt_props(const void *fdt, const char *path, const char *only, char *out, size_t size)
+{
+	size_t n = strlen(out);
+	int node = fdt_path_offset(fdt, path), off, len, i;
+
+	n += snprintf(out + n, size - n, "%s%s\n", path, node < 0 ? " missing" : "");
+	fdt_for_each_property_offset(off, fdt, node) {
+		const char *name;
+		const u8 *v = fdt_getprop_by_offset(fdt, off, &name, &len);
+
+		if (only && strncmp(name, only, strlen(only)))
+			continue;
+		n += snprintf(out + n, size - n, " %s ", name);
+		for (i = 0; i < len && n < size; i++)
+			n += snprintf(out + n, size - n, "%02x", v[i]);
+		n += snprintf(out + n, size - n, "\n");
+	}
+}
+
+static const char drc_tree[] =
+	"/rtas\n"
+	" ibm,lrdr-capacity 0000000040000000000000001000000000000002\n"
+	"/cpus\n"
+	" ibm,drc-indexes 000000021000000010000001\n"
+	" ibm,drc-names 00000002435055203000435055203100\n"
+	" ibm,drc-types 000000024350550043505500\n"
+	" ibm,drc-power-domains 00000002ffffffffffffffff\n"
+	"/cpus/PowerPC,POWER9@0\n"
+	" ibm,my-drc-index 10000000\n"
+	"/ibm,dynamic-reconfiguration-memory\n"
+	" ibm,lmb-size 0000000010000000\n"
+	" ibm,dynamic-memory-v2 00000002000000010000000000000000800000000000000000000080000000030000000010000000800000010000000000000000\n"
+	" ibm,associativity-lookup-arrays 000000010000000400000000000000000000000000000000\n"
+	" ibm,memory-flags-mask 000000ff\n"
+	" ibm,memory-preservation-time 00000000\n";
+
+TEST_F(drc, fdt_pinned)
+{
+	static u8 fdt[65536];
+	static char got[8192];
+
+	ASSERT_EQ(0, fdt__build(&self->t.vm, fdt, sizeof(fdt)));
+	got[0] = 0;
+	fdt_props(fdt, "/rtas", "ibm,lrdr", got, sizeof(got));
+	fdt_props(fdt, "/cpus", "ibm,drc", got, sizeof(got));
+	fdt_props(fdt, "/cpus/PowerPC,POWER9@0", "ibm,my-drc", got, sizeof(got));
+	fdt_props(fdt, "/ibm,dynamic-reconfiguration-memory", NULL, got, sizeof(got));
+	EXPECT_STREQ(drc_tree, got);
+}
+
+/* ibm,lrdr-capacity only when memory or cores can be added; each part for its own. */
+TEST(fdt_parts_by_ceiling)
+{
+	static const struct { u64 max_mem; unsigned int max_cores; bool lrdr, drmem, cpus; } c[] = {
+		{ 0, 0, false, false, false },
+		{ SZ_1G, 0, true, true, false },
+		{ 0, 2, true, false, true },
+	};
+	static u8 fdt[65536];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
+		const struct testvm_opts o = { .ram_size = SZ_256M, .max_mem = c[i].max_mem,
+					       .max_cores = c[i].max_cores };
+		struct testvm t;
+		int rtas;
+
+		ASSERT_EQ(0, testvm__setup(&t, &o));
+		ASSERT_EQ(0, fdt__build(&t.vm, fdt, sizeof(fdt)));
+		rtas = fdt_path_offset(fdt, "/rtas");
+		EXPECT_EQ(c[i].lrdr, !!fdt_getprop(fdt, rtas, "ibm,lrdr-capacity", NULL));
+		EXPECT_EQ(c[i].drmem, fdt_path_offset(fdt, "/ibm,dynamic-reconfiguration-memory") >= 0);
+		EXPECT_EQ(c[i].cpus, !!fdt_getprop(fdt, fdt_path_offset(fdt, "/cpus"),
+						   "ibm,drc-indexes", NULL));
+		EXPECT_EQ(c[i].cpus, !!fdt_getprop(fdt, fdt_path_offset(fdt, "/cpus/PowerPC,POWER9@0"),
+						   "ibm,my-drc-index", NULL));
+		testvm__teardown(&t);
+	}
 }
 
 TEST_HARNESS_MAIN
