@@ -338,6 +338,38 @@ int drc__fdt(struct vm *vm, void *fdt, const struct fdt_place *at)
 	return 0;
 }
 
+/*
+ * Guest reboot in place: hot-plugged resources are dropped. Every hot-added
+ * connector gives its resource back (an LMB's memslot and pages; a core's
+ * vCPUs stay parked for the next plug, as KVM cannot destroy them), boot
+ * ones are attached and configured again (also a core the guest gave up),
+ * pending unplugs and configure-connector cursors are forgotten: the guest
+ * comes back with its boot memory and boot cores only, the tree rebuilt
+ * after this says so, and drc__hotplugged_bytes() reads 0.
+ */
+static void drc__reset(struct vm *vm)
+{
+	struct drc_table *t = drcs_of(vm);
+	unsigned int i, n;
+
+	if (!t)
+		return;
+	pthread_mutex_lock(&vm->lock);
+	for (i = 0; i < t->nr_sets; i++) {
+		for (n = 0; n < t->set[i].nr; n++) {
+			struct drc *d = &t->set[i].drc[n];
+
+			if (d->attached && !d->boot)
+				drc_detach(vm, d);
+			d->attached = d->boot;
+			d->state = d->boot ? DRC_CONFIGURED : DRC_UNUSABLE;
+			d->unplug_requested = false;
+			d->cc_step = 0;
+		}
+	}
+	pthread_mutex_unlock(&vm->lock);
+}
+
 static int drc__init(struct vm *vm)
 {
 	static const struct rtas_handler calls[] = {
@@ -357,7 +389,7 @@ static int drc__init(struct vm *vm)
 	return ret ? ret : rtas__register_all(vm, calls, ARRAY_SIZE(calls));
 }
 
-/* Hot-added resources are given back, then every type frees its own. */
+/* Hot-added resources go back as at reset, then every type frees its own. */
 static void drc__exit(struct vm *vm)
 {
 	struct drc_table *t = drcs_of(vm);
@@ -385,6 +417,7 @@ static void drc__exit(struct vm *vm)
 const struct module drc_module = {
 	.name = "drc",
 	.init = drc__init,
+	.reset = drc__reset,
 	.exit = drc__exit,
 	.fdt = drc__fdt,
 };
