@@ -373,4 +373,223 @@ TEST(fdt_parts_by_ceiling)
 	}
 }
 
+/* Every type's connectors are found by index; the gaps and the rest are not. */
+TEST_F(drc, lookup_by_type)
+{
+	struct vm *vm = &self->t.vm;
+	struct drc *d;
+	u32 v;
+
+	d = drc__find(vm, DRC_INDEX_LMB + 3);
+	ASSERT_NE(NULL, d);
+	EXPECT_EQ(&drc_lmb_type, d->type);
+	EXPECT_EQ(3U, d->nr);
+	d = drc__find(vm, DRC_INDEX_CPU + 1);
+	ASSERT_NE(NULL, d);
+	EXPECT_EQ(&drc_cpu_type, d->type);
+	EXPECT_EQ(1U, d->nr);
+	EXPECT_EQ(NULL, drc__find(vm, DRC_INDEX_LMB + 4));
+	EXPECT_EQ(NULL, drc__find(vm, DRC_INDEX_CPU + 2));
+	EXPECT_EQ(NULL, drc__find(vm, DRC_INDEX_CPU - 1));
+	EXPECT_EQ(NULL, drc__find(vm, 0));
+	/* An unknown index is the PAPR parameter error in all three calls. */
+	EXPECT_EQ(-3, sense(&self->t, 0x40000000, &v));
+	EXPECT_EQ(-3, indicator(&self->t, 9003, 0x40000000, 1));
+	EXPECT_EQ(-9003, cc(&self->t, 0x40000000, (const char **)&d, &v));
+	EXPECT_EQ(-EEXIST, drc__add_type(vm, &drc_lmb_type));
+}
+
+/* A core's DRC is named by its first thread: the others are no DRC. */
+TEST(cpu_index_stride)
+{
+	const struct testvm_opts o = { .nr_cpus = 1, .threads = 4, .max_cores = 3 };
+	struct testvm t;
+	struct drc *d;
+
+	ASSERT_EQ(0, testvm__setup(&t, &o));
+	EXPECT_EQ(NULL, drc__set(&t.vm, &drc_lmb_type));
+	d = drc__find(&t.vm, DRC_INDEX_CPU + 8);
+	ASSERT_NE(NULL, d);
+	EXPECT_EQ(2U, d->nr);
+	EXPECT_TRUE(drc__find(&t.vm, DRC_INDEX_CPU)->boot);
+	EXPECT_FALSE(d->boot);
+	EXPECT_EQ(NULL, drc__find(&t.vm, DRC_INDEX_CPU + 2));
+	EXPECT_EQ(NULL, drc__find(&t.vm, DRC_INDEX_CPU + 12));
+	testvm__teardown(&t);
+}
+
+/* A third type, as a PCI-slot type would be: nothing generic changes for it. */
+#define FAKE_INDEX 0x40000000u
+static unsigned int fake_detached;
+
+static u32 fake_stride(struct vm *vm)
+{
+	return 0x10;
+}
+
+static unsigned int fake_count(struct vm *vm, unsigned int *boot)
+{
+	*boot = 1;
+	return 3;
+}
+
+static void fake_detach(struct vm *vm, struct drc *d)
+{
+	fake_detached++;
+}
+
+static int fake_cc_node(struct vm *vm, struct drc *d, void *blob, u32 size)
+{
+	char name[16];
+
+	snprintf(name, sizeof(name), "slot@%x", d->nr);
+	FDT_TRY(fdt_create(blob, size));
+	FDT_TRY(fdt_finish_reservemap(blob));
+	FDT_TRY(fdt_begin_node(blob, ""));
+	FDT_TRY(fdt_begin_node(blob, name));
+	FDT_TRY(fdt_property_u32(blob, "ibm,my-drc-index", d->index));
+	FDT_TRY(fdt_property_string(blob, "compatible", "fake"));
+	FDT_TRY(fdt_end_node(blob));
+	FDT_TRY(fdt_end_node(blob));
+	return fdt_finish(blob);
+}
+
+static int fake_fdt(struct vm *vm, void *fdt, const struct fdt_place *at)
+{
+	if (at->at != FDT_AT_ROOT)
+		return 0;
+	FDT_TRY(fdt_begin_node(fdt, "fake-slots"));
+	return fdt_end_node(fdt);
+}
+
+static const struct drc_type fake_type = {
+	.name = "fake",
+	.index_base = FAKE_INDEX,
+	.index_stride = fake_stride,
+	.count = fake_count,
+	.detach = fake_detach,
+	.cc_node = fake_cc_node,
+	.fdt = fake_fdt,
+};
+
+TEST_F(drc, third_type)
+{
+	static char got[1024];
+	static u8 fdt[65536];
+	struct vm *vm = &self->t.vm;
+	struct drc *d;
+	u32 v;
+
+	ASSERT_EQ(0, drc__add_type(vm, &fake_type));
+	EXPECT_EQ(NULL, drc__find(vm, FAKE_INDEX + 1));
+	EXPECT_EQ(NULL, drc__find(vm, FAKE_INDEX + 0x30));
+	d = drc__find(vm, FAKE_INDEX + 0x20);
+	ASSERT_NE(NULL, d);
+	EXPECT_EQ(&fake_type, d->type);
+	EXPECT_EQ(0, sense(&self->t, FAKE_INDEX, &v));
+	EXPECT_EQ(1U, v);			/* the boot one */
+	EXPECT_EQ(0, sense(&self->t, FAKE_INDEX + 0x20, &v));
+	EXPECT_EQ(2U, v);
+	/* What the type's own host request would do, then the guest's acquire. */
+	d->attached = true;
+	ASSERT_EQ(0, indicator(&self->t, 9003, d->index, 1));
+	ASSERT_EQ(0, indicator(&self->t, 9001, d->index, 1));
+	cc_transcript(&self->t, d->index, got, sizeof(got));
+	EXPECT_STREQ("2 20 0 0 slot@2\n"
+		     "3 20 4 37 ibm,my-drc-index 40000020\n"
+		     "3 20 5 31 compatible 66616b6500\n"
+		     "0 0 0 0\n", got);
+	EXPECT_EQ((int)DRC_CONFIGURED, (int)d->state);
+	/* Its device-tree hook runs with the others'. */
+	ASSERT_EQ(0, fdt__build(vm, fdt, sizeof(fdt)));
+	EXPECT_LE(0, fdt_path_offset(fdt, "/fake-slots"));
+	/* Not removable by the guest unless the type says so. */
+	EXPECT_EQ(-1, indicator(&self->t, 9001, d->index, 0));
+	/* Reset drops it through the type's detach. */
+	fake_detached = 0;
+	modules__reset(vm);
+	EXPECT_EQ(1U, fake_detached);
+	EXPECT_FALSE(d->attached);
+	EXPECT_EQ((int)DRC_UNUSABLE, (int)d->state);
+	EXPECT_TRUE(drc__find(vm, FAKE_INDEX)->attached);
+}
+
+/* Guest reboot in place: hot-added memory and cores are dropped, boot ones kept. */
+TEST_F(drc, reset_drops_hotplugged)
+{
+	struct vm *vm = &self->t.vm;
+	u32 lmb2 = DRC_INDEX_LMB + 2, cpu1 = DRC_INDEX_CPU + 1, v, len;
+	const char *name;
+
+	ASSERT_EQ(0, drc__hotplug_mem(vm, 2 * (s64)SZ_256M, self->why, sizeof(self->why)));
+	ASSERT_EQ(0, drc__hotplug_cpu(vm, 1, self->why, sizeof(self->why)));
+	/* LMB1 fully configured, LMB2 left halfway through configure-connector. */
+	ASSERT_EQ(0, indicator(&self->t, 9003, LMB1, 1));
+	ASSERT_EQ(0, indicator(&self->t, 9001, LMB1, 1));
+	while (cc(&self->t, LMB1, &name, &len) > 0)
+		;
+	ASSERT_EQ(0, indicator(&self->t, 9003, lmb2, 1));
+	ASSERT_EQ(0, indicator(&self->t, 9001, lmb2, 1));
+	ASSERT_EQ(2, cc(&self->t, lmb2, &name, &len));
+	ASSERT_EQ(3, cc(&self->t, lmb2, &name, &len));
+	ASSERT_EQ(0, indicator(&self->t, 9003, cpu1, 1));
+	ASSERT_EQ(0, indicator(&self->t, 9001, cpu1, 1));
+	while (cc(&self->t, cpu1, &name, &len) > 0)
+		;
+	/* An unplug still pending, and a boot core the guest gave up itself. */
+	ASSERT_EQ(0, drc__hotplug_mem(vm, -(s64)SZ_256M, self->why, sizeof(self->why)));
+	ASSERT_EQ(0, indicator(&self->t, 9001, DRC_INDEX_CPU, 0));
+	ASSERT_EQ(0, indicator(&self->t, 9003, DRC_INDEX_CPU, 0));
+	ASSERT_EQ(0, sense(&self->t, DRC_INDEX_CPU, &v));
+	ASSERT_EQ(2U, v);
+	ASSERT_EQ(2 * (u64)SZ_256M, drc__hotplugged_bytes(vm));
+	ASSERT_EQ(2, fake_accel.memslots);
+
+	modules__reset(vm);
+
+	EXPECT_EQ(0U, drc__hotplugged_bytes(vm));
+	EXPECT_EQ(0, fake_accel.memslots);
+	EXPECT_EQ(NULL, gmem__ptr(&vm->mem, SZ_256M, 8));
+	EXPECT_EQ(NULL, gmem__ptr(&vm->mem, 2ULL * SZ_256M, 8));
+	EXPECT_NE(NULL, gmem__ptr(&vm->mem, 0, 8));
+	EXPECT_EQ(0, sense(&self->t, LMB1, &v));
+	EXPECT_EQ(2U, v);
+	EXPECT_EQ(0, sense(&self->t, lmb2, &v));
+	EXPECT_EQ(2U, v);
+	EXPECT_EQ(0, sense(&self->t, cpu1, &v));
+	EXPECT_EQ(2U, v);
+	EXPECT_EQ(0, sense(&self->t, DRC_INDEX_LMB, &v));
+	EXPECT_EQ(1U, v);
+	EXPECT_EQ(0, sense(&self->t, DRC_INDEX_CPU, &v));
+	EXPECT_EQ(1U, v);
+	EXPECT_EQ(-9003, cc(&self->t, lmb2, &name, &len));
+	/* Nothing hot-added is left to remove, and no unplug is pending. */
+	EXPECT_EQ(-ENOSPC, drc__hotplug_mem(vm, -(s64)SZ_256M, self->why, sizeof(self->why)));
+	EXPECT_EQ(-ENOSPC, drc__hotplug_cpu(vm, -1, self->why, sizeof(self->why)));
+	/* The next boot plugs again: the same slots, the parked vCPU reused. */
+	ASSERT_EQ(0, drc__hotplug_mem(vm, SZ_256M, self->why, sizeof(self->why)));
+	EXPECT_EQ(1, fake_accel.memslots);
+	EXPECT_NE(NULL, gmem__ptr(&vm->mem, SZ_256M, 8));
+	ASSERT_EQ(0, drc__hotplug_cpu(vm, 1, self->why, sizeof(self->why)));
+	EXPECT_EQ(2U, vm->nr_vcpus);
+}
+
+/* exit gives hot-added memory back before the VM goes (ASan: and unmaps it). */
+TEST(exit_releases_hotplugged)
+{
+	const struct testvm_opts o = { .ram_size = SZ_256M, .max_mem = SZ_1G, .xics = true };
+	struct testvm t;
+	char why[160];
+
+	ASSERT_EQ(0, testvm__setup(&t, &o));
+	fake_accel.irq_state[events__irq(&t.vm, EVENT_HOTPLUG) - IRQ_BASE] =
+		5ULL << XICS_STATE_PRIO_SHIFT;
+	ASSERT_EQ(0, drc__hotplug_mem(&t.vm, 2 * (s64)SZ_256M, why, sizeof(why)));
+	ASSERT_EQ(2, fake_accel.memslots);
+	modules__exit(&t.vm);
+	EXPECT_EQ(0, fake_accel.memslots);
+	EXPECT_EQ(NULL, gmem__ptr(&t.vm.mem, SZ_256M, 8));
+	testvm__teardown(&t);
+}
+
 TEST_HARNESS_MAIN
