@@ -83,7 +83,9 @@ int drc__add_type(struct vm *vm, const struct drc_type *type)
 	unsigned int nr, boot = 0, i;
 	struct drc_set *s;
 
-	if (!t || t->nr_sets == DRC_MAX_TYPES)
+	if (!t)
+		return -ENODEV;	/* drc_module is not (yet) set up */
+	if (t->nr_sets == DRC_MAX_TYPES)
 		return -ENOSPC;
 	if (drc__set(vm, type))
 		return -EEXIST;

@@ -95,7 +95,8 @@ extern const struct module drc_module;
 int drc__fdt(struct vm *vm, void *fdt, const struct fdt_place *at);
 /*
  * Give this VM the connectors of one more type (from a module's init, after
- * drc_module's). 0 also when the type has none here; -ENOSPC, -EEXIST, -ENOMEM.
+ * drc_module's). 0 also when the type has none here; -ENODEV, -ENOSPC,
+ * -EEXIST, -ENOMEM.
  */
 int drc__add_type(struct vm *vm, const struct drc_type *type);
 /* This VM's connectors of a type; NULL when it has none. */
