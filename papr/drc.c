@@ -1,26 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Memory DRCs: the logical-DRC state machine (set-indicator,
- * get-sensor-state, ibm,configure-connector) and host-requested memory
- * hot-add/remove in 256 MiB LMBs. Memory is backed when the host adds it and
- * released only after the guest sets the LMB's allocation state unusable.
+ * DRCs of every type: index lookup, the logical-DRC state machine
+ * (set-indicator, get-sensor-state), ibm,configure-connector as one walk over
+ * the node a type writes, the device-tree hook, and reset. What a connector
+ * stands for lives in its struct drc_type (papr/drc-mem.c, papr/drc-cpu.c).
  */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include <libfdt.h>
 
-#include "pvm/accel.h"
 #include "papr/drc.h"
-#include "papr/events.h"
 #include "pvm/fdt.h"
 #include "pvm/log.h"
 #include "pvm/module.h"
 #include "papr/rtas.h"
 #include "pvm/vm.h"
+
+struct drc_table {
+	struct drc_set set[DRC_MAX_TYPES];
+	unsigned int nr_sets;
+};
 
 static inline struct drc_table *drcs_of(struct vm *vm)
 {
@@ -44,143 +45,82 @@ static inline struct drc_table *drcs_of(struct vm *vm)
 #define CC_WA_SIZE 4096
 #define CC_DATA 20
 
-/* KVM memslot of LMB n (slot 0 is boot RAM). */
-#define LMB_SLOT(n) (1 + (n))
+static u32 stride_of(struct vm *vm, const struct drc_type *type)
+{
+	return type->index_stride ? type->index_stride(vm) : 1;
+}
 
 struct drc *drc__find(struct vm *vm, u32 index)
 {
 	struct drc_table *t = drcs_of(vm);
-	u32 n;
-
-	if (!t)
-		return NULL;
-	if (index >= DRC_INDEX_LMB) {
-		n = index - DRC_INDEX_LMB;
-		return n < t->nr_lmbs ? &t->lmb[n] : NULL;
-	}
-	if (index < DRC_INDEX_CPU)
-		return NULL;
-	n = index - DRC_INDEX_CPU;
-	if (n % vm->cfg.threads || n / vm->cfg.threads >= t->nr_cpus)
-		return NULL;
-	return &t->cpu[n / vm->cfg.threads];
-}
-
-static unsigned int lmb_nr(struct vm *vm, struct drc *d)
-{
-	return d - drcs_of(vm)->lmb;
-}
-
-/*
- * An LMB's host mapping is made on first use and kept for re-plugs: removal
- * only drops its pages (MADV_DONTNEED), so pvm's RSS returns to where it was,
- * and a vCPU thread still holding a pointer from gmem__ptr() can never fault.
- */
-static int attach(struct vm *vm, struct drc *d)
-{
-	void *p = d->hva;
-	int ret;
-
-	if (!p) {
-		p = mmap(NULL, LMB_SIZE, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-		if (p == MAP_FAILED)
-			return -ENOMEM;
-		madvise(p, LMB_SIZE, MADV_HUGEPAGE);
-		d->hva = p;
-	}
-	ret = accel__memslot(vm, LMB_SLOT(lmb_nr(vm, d)), d->addr, LMB_SIZE, p);
-	if (!ret)
-		ret = gmem__add(&vm->mem, d->addr, LMB_SIZE, p);
-	if (ret) {
-		accel__memslot(vm, LMB_SLOT(lmb_nr(vm, d)), d->addr, 0, p);
-		return ret;
-	}
-	d->attached = true;
-	return 0;
-}
-
-/* Only after the guest gave the LMB up (allocation := unusable). */
-static void detach(struct vm *vm, struct drc *d)
-{
-	accel__memslot(vm, LMB_SLOT(lmb_nr(vm, d)), d->addr, 0, d->hva);
-	gmem__remove(&vm->mem, d->addr);
-	madvise(d->hva, LMB_SIZE, MADV_DONTNEED);
-	d->attached = false;
-	d->unplug_requested = false;
-	pr_info("LMB 0x%x at 0x%llx released", d->index, (unsigned long long)d->addr);
-}
-
-static int table_init(struct vm *vm)
-{
-	struct drc_table *t;
 	unsigned int i;
 
-	bool mem = vm->cfg.max_mem > vm->cfg.ram_size;
-	bool cpu = vm->cfg.max_cores > vm->cfg.nr_cores;
+	for (i = 0; t && i < t->nr_sets; i++) {
+		struct drc_set *s = &t->set[i];
+		u32 stride = stride_of(vm, s->type), off = index - s->type->index_base;
 
-	if (!mem && !cpu)
-		return 0;
-	t = calloc(1, sizeof(*t));
-	if (!t)
-		return -ENOMEM;
-	if (mem) {
-		t->nr_lmbs = vm->cfg.max_mem / LMB_SIZE;
-		t->nr_boot_lmbs = vm->cfg.ram_size / LMB_SIZE;
+		if (index < s->type->index_base || off % stride || off / stride >= s->nr)
+			continue;
+		return &s->drc[off / stride];
 	}
-	if (cpu)
-		t->nr_cpus = vm->cfg.max_cores;
-	t->lmb = calloc(t->nr_lmbs + 1, sizeof(*t->lmb));
-	t->cpu = calloc(t->nr_cpus + 1, sizeof(*t->cpu));
-	if (!t->lmb || !t->cpu) {
-		free(t->lmb);
-		free(t->cpu);
-		free(t);
-		return -ENOMEM;
-	}
-	for (i = 0; i < t->nr_cpus; i++) {
-		struct drc *d = &t->cpu[i];
-
-		d->cpu = true;
-		d->core = i;
-		d->index = DRC_INDEX_CPU + i * vm->cfg.threads;
-		d->boot = i < vm->cfg.nr_cores;
-		d->state = d->boot ? DRC_CONFIGURED : DRC_UNUSABLE;
-		d->attached = d->boot;
-	}
-	for (i = 0; i < t->nr_lmbs; i++) {
-		struct drc *d = &t->lmb[i];
-
-		d->index = DRC_INDEX_LMB + i;
-		d->addr = (u64)i * LMB_SIZE;
-		d->boot = i < t->nr_boot_lmbs;
-		/* Coldplugged memory starts configured, free slots unusable. */
-		d->state = d->boot ? DRC_CONFIGURED : DRC_UNUSABLE;
-		d->attached = d->boot;
-	}
-	vm__set_priv(vm, &drc_module, t);
-	return 0;
+	return NULL;
 }
 
-struct drc_table *drc__table(struct vm *vm)
-{
-	return drcs_of(vm);
-}
-
-u64 drc__hotplugged_bytes(struct vm *vm)
+struct drc_set *drc__set(struct vm *vm, const struct drc_type *type)
 {
 	struct drc_table *t = drcs_of(vm);
-	u64 n = 0;
 	unsigned int i;
 
+	for (i = 0; t && i < t->nr_sets; i++)
+		if (t->set[i].type == type)
+			return &t->set[i];
+	return NULL;
+}
+
+int drc__add_type(struct vm *vm, const struct drc_type *type)
+{
+	struct drc_table *t = drcs_of(vm);
+	unsigned int nr, boot = 0, i;
+	struct drc_set *s;
+
 	if (!t)
+		return -ENODEV;	/* drc_module is not (yet) set up */
+	if (t->nr_sets == DRC_MAX_TYPES)
+		return -ENOSPC;
+	if (drc__set(vm, type))
+		return -EEXIST;
+	nr = type->count(vm, &boot);
+	if (!nr)
 		return 0;
-	pthread_mutex_lock(&vm->lock);
-	for (i = t->nr_boot_lmbs; i < t->nr_lmbs; i++)
-		if (t->lmb[i].attached)
-			n += LMB_SIZE;
-	pthread_mutex_unlock(&vm->lock);
-	return n;
+	s = &t->set[t->nr_sets];
+	s->drc = calloc(nr, sizeof(*s->drc));
+	if (!s->drc)
+		return -ENOMEM;
+	s->type = type;
+	s->nr = nr;
+	s->nr_boot = MIN(boot, nr);
+	for (i = 0; i < nr; i++) {
+		struct drc *d = &s->drc[i];
+
+		d->type = type;
+		d->nr = i;
+		d->index = type->index_base + i * stride_of(vm, type);
+		d->boot = i < s->nr_boot;
+		/* Coldplugged resources start configured, free slots unusable. */
+		d->state = d->boot ? DRC_CONFIGURED : DRC_UNUSABLE;
+		d->attached = d->boot;
+	}
+	t->nr_sets++;
+	return 0;
+}
+
+/* Give the resource back; the connector stays, ready for the next plug. */
+static void drc_detach(struct vm *vm, struct drc *d)
+{
+	if (d->type->detach)
+		d->type->detach(vm, d);
+	d->attached = false;
+	d->unplug_requested = false;
 }
 
 /* ---- RTAS ---- */
@@ -216,7 +156,7 @@ static s32 set_isolation(struct drc *d, u32 value)
 	if (value == 1) {
 		if (d->state == DRC_UNUSABLE)
 			return RTAS_OUT_PARAM_ERROR;
-		/* The guest's "removal failed" hint: it keeps the LMB. */
+		/* The guest's "removal failed" hint: it keeps the resource. */
 		if (d->state != DRC_AVAILABLE) {
 			d->unplug_requested = false;
 			return RTAS_OUT_SUCCESS;
@@ -227,8 +167,8 @@ static s32 set_isolation(struct drc *d, u32 value)
 	}
 	if (value != 0)
 		return RTAS_OUT_PARAM_ERROR;
-	/* Only removals the host asked for: the guest may not drop memory itself. */
-	if (!d->unplug_requested && !d->cpu)
+	/* Only removals the host asked for, unless the type lets the guest. */
+	if (!d->unplug_requested && !d->type->guest_may_remove)
 		return RTAS_OUT_HW_ERROR;
 	if (d->state == DRC_CONFIGURED || d->state == DRC_UNISOLATED)
 		d->state = DRC_AVAILABLE;
@@ -248,14 +188,8 @@ static s32 set_allocation(struct vm *vm, struct drc *d, u32 value)
 	if (d->state != DRC_AVAILABLE)
 		return RTAS_OUT_PARAM_ERROR;
 	d->state = DRC_UNUSABLE;
-	if (d->cpu) {
-		/* KVM cannot destroy vCPUs: they stay parked for a later re-plug. */
-		d->attached = false;
-		d->unplug_requested = false;
-		pr_info("CPU core %u released", d->core);
-	} else if (d->unplug_requested) {
-		detach(vm, d);
-	}
+	if (d->unplug_requested || d->type->guest_may_remove)
+		drc_detach(vm, d);
 	return RTAS_OUT_SUCCESS;
 }
 
@@ -284,50 +218,20 @@ static void rtas_set_indicator(struct rtas_call *c)
 	c->rets[0] = (u32)st;
 }
 
-/* One property of the LMB node per step; the node itself first. */
-static int cc_prop(struct drc *d, unsigned int step, const char **name, u8 *val, u32 *len)
-{
-	u64 reg[2] = { htobe64(d->addr), htobe64(LMB_SIZE) };
-	u32 assoc[5] = { htobe32(4), 0, 0, 0, 0 };
-
-	switch (step) {
-	case 0:
-		*name = "name";
-		*len = sizeof("memory");
-		memcpy(val, "memory", *len);
-		return 0;
-	case 1:
-		*name = "device_type";
-		*len = sizeof("memory");
-		memcpy(val, "memory", *len);
-		return 0;
-	case 2:
-		*name = "reg";
-		*len = sizeof(reg);
-		memcpy(val, reg, *len);
-		return 0;
-	case 3:
-		/* Must match ibm,associativity-lookup-arrays, or the guest says ENODEV. */
-		*name = "ibm,associativity";
-		*len = sizeof(assoc);
-		memcpy(val, assoc, *len);
-		return 0;
-	}
-	return -1;
-}
-
 /*
- * A core's node comes from the same code as the boot tree (fdt__cpu_blob):
- * walk that blob and hand out the cc_step-th item -- the node (NEXT_CHILD),
- * its properties (NEXT_PROPERTY), then COMPLETE at its end.
+ * Hand out the cc_step-th item of the node the type wrote: the node
+ * (NEXT_CHILD), its properties (NEXT_PROPERTY), then COMPLETE at its end.
+ * The blob is rebuilt on every call, so the cursor is all the state kept.
+ * Nodes below the connector's would need NEXT_SIBLING/PREV_PARENT, which no
+ * type has yet: they are refused rather than silently left out.
  */
-static s32 cc_cpu(struct vm *vm, struct drc *d, u8 *wa, u32 *words)
+static s32 cc_walk(struct vm *vm, struct drc *d, u8 *wa, u32 *words)
 {
 	static u8 blob[8192];	/* under vm->lock */
 	int off = 0, next, depth = 0;
 	unsigned int k = 0;
 
-	if (fdt__cpu_blob(vm, d->core, blob, sizeof(blob)))
+	if (!d->type->cc_node || d->type->cc_node(vm, d, blob, sizeof(blob)) < 0)
 		return CC_ERROR;
 	for (;;) {
 		u32 tag = fdt_next_tag(blob, off, &next);
@@ -336,7 +240,9 @@ static s32 cc_cpu(struct vm *vm, struct drc *d, u8 *wa, u32 *words)
 
 		switch (tag) {
 		case FDT_BEGIN_NODE:
-			if (++depth == 2 && k++ == d->cc_step) {
+			if (++depth > 2)
+				return CC_ERROR;
+			if (depth == 2 && k++ == d->cc_step) {
 				name = fdt_get_name(blob, off, &len);
 				if (!name || CC_DATA + len + 1 > CC_WA_SIZE)
 					return CC_ERROR;
@@ -367,6 +273,7 @@ static s32 cc_cpu(struct vm *vm, struct drc *d, u8 *wa, u32 *words)
 			}
 			break;
 		case FDT_END_NODE:
+			/* Done: the node is complete; a new fetch starts over. */
 			if (depth-- == 2 && k++ == d->cc_step) {
 				d->state = DRC_CONFIGURED;
 				d->cc_step = 0;
@@ -397,142 +304,72 @@ static void rtas_configure_connector(struct rtas_call *c)
 	memcpy(&index, wa, 4);
 	pthread_mutex_lock(&c->vm->lock);
 	d = drc__find(c->vm, be32toh(index));
-	if (!d || (d->state != DRC_UNISOLATED && d->state != DRC_CONFIGURED) || !d->attached) {
+	if (!d || (d->state != DRC_UNISOLATED && d->state != DRC_CONFIGURED) || !d->attached)
 		st = CC_ERROR;
-	} else if (d->cpu) {
-		st = cc_cpu(c->vm, d, wa, words);
-	} else if (d->cc_step == 0) {
-		char name[32];
-		int n = snprintf(name, sizeof(name), "memory@%llx", (unsigned long long)d->addr);
-
-		memcpy(wa + CC_DATA, name, n + 1);
-		words[2] = htobe32(CC_DATA);
-		d->cc_step = 1;
-		st = CC_NEXT_CHILD;
-	} else {
-		const char *name;
-		u8 val[64];
-		u32 len, nlen;
-
-		if (cc_prop(d, d->cc_step - 1, &name, val, &len)) {
-			/* Done: the node is complete; a new fetch starts over. */
-			d->state = DRC_CONFIGURED;
-			d->cc_step = 0;
-			st = CC_COMPLETE;
-		} else {
-			nlen = strlen(name) + 1;
-			memcpy(wa + CC_DATA, name, nlen);
-			memcpy(wa + CC_DATA + nlen, val, len);
-			words[2] = htobe32(CC_DATA);
-			words[3] = htobe32(len);
-			words[4] = htobe32(CC_DATA + nlen);
-			d->cc_step++;
-			st = CC_NEXT_PROPERTY;
-		}
-	}
+	else
+		st = cc_walk(c->vm, d, wa, words);
 	pthread_mutex_unlock(&c->vm->lock);
 	if (st != CC_ERROR)
 		memcpy(wa + 8, &words[2], 12);
 	c->rets[0] = (u32)st;
 }
 
-/* ---- host requests ---- */
+/* ---- the module ---- */
 
-int drc__hotplug_mem(struct vm *vm, s64 bytes, char *why, size_t whylen)
+int drc__fdt(struct vm *vm, void *fdt, const struct fdt_place *at)
 {
 	struct drc_table *t = drcs_of(vm);
-	u64 want = bytes < 0 ? -(u64)bytes : (u64)bytes, n;
-	u32 picked[EVENT_QUEUE_MAX];
-	unsigned int i, done = 0;
-	int ret = 0;
+	unsigned int i;
 
-	if (!t) {
-		snprintf(why, whylen, "memory hotplug needs pvm run --max-mem above -m");
-		return -ENOTSUP;
+	/*
+	 * The partition's DR ceilings, memory and cores in one property, so it
+	 * belongs to neither type: <max address (2 cells), LMB size (2 cells),
+	 * max cores>, there when either can grow.
+	 */
+	if (at->at == FDT_AT_RTAS && (vm->cfg.max_mem > vm->cfg.ram_size ||
+				      vm->cfg.max_cores > vm->cfg.nr_cores)) {
+		u64 max = MAX(vm->cfg.max_mem, vm->cfg.ram_size);
+		u32 cap[5] = { cpu_to_fdt32(max >> 32), cpu_to_fdt32(max), 0,
+			       cpu_to_fdt32(LMB_SIZE), cpu_to_fdt32(vm->cfg.max_cores) };
+
+		FDT_TRY(fdt_property(fdt, "ibm,lrdr-capacity", cap, sizeof(cap)));
 	}
-	if (!events__guest_listens(vm, EVENT_HOTPLUG)) {
-		snprintf(why, whylen, "the guest has not enabled hotplug events (no DLPAR support, or still booting)");
-		return -ENOTSUP;
-	}
-	if (!want || want % LMB_SIZE) {
-		snprintf(why, whylen, "size must be a non-zero multiple of %llu MiB",
-			 LMB_SIZE / SZ_1M);
-		return -EINVAL;
-	}
-	n = want / LMB_SIZE;
-	if (n > EVENT_QUEUE_MAX) {
-		snprintf(why, whylen, "at most %u LMBs (%llu MiB) per request", EVENT_QUEUE_MAX,
-			 (unsigned long long)(EVENT_QUEUE_MAX * LMB_SIZE / SZ_1M));
-		return -E2BIG;
-	}
+	for (i = 0; t && i < t->nr_sets; i++)
+		if (t->set[i].type->fdt)
+			FDT_TRY(t->set[i].type->fdt(vm, fdt, at));
+	return 0;
+}
+
+/*
+ * Guest reboot in place: hot-plugged resources are dropped. Every hot-added
+ * connector gives its resource back (an LMB's memslot and pages; a core's
+ * vCPUs stay parked for the next plug, as KVM cannot destroy them), boot
+ * ones are attached and configured again (also a core the guest gave up),
+ * pending unplugs and configure-connector cursors are forgotten: the guest
+ * comes back with its boot memory and boot cores only, the tree rebuilt
+ * after this says so, and drc__hotplugged_bytes() reads 0.
+ */
+static void drc__reset(struct vm *vm)
+{
+	struct drc_table *t = drcs_of(vm);
+	unsigned int i, n;
+
+	if (!t)
+		return;
 	pthread_mutex_lock(&vm->lock);
-	if (bytes > 0) {
-		unsigned int free_lmbs = 0;
+	for (i = 0; i < t->nr_sets; i++) {
+		for (n = 0; n < t->set[i].nr; n++) {
+			struct drc *d = &t->set[i].drc[n];
 
-		for (i = t->nr_boot_lmbs; i < t->nr_lmbs; i++)
-			free_lmbs += !t->lmb[i].attached;
-		if (free_lmbs < n) {
-			snprintf(why, whylen, "only %u MiB left below --max-mem",
-				 (unsigned int)(free_lmbs * (LMB_SIZE / SZ_1M)));
-			ret = -ENOSPC;
-		}
-		for (i = t->nr_boot_lmbs; !ret && i < t->nr_lmbs && done < n; i++) {
-			struct drc *d = &t->lmb[i];
-
-			if (d->attached)
-				continue;
-			ret = attach(vm, d);
-			if (ret) {
-				snprintf(why, whylen, "cannot back LMB 0x%x: %s", d->index,
-					 strerror(-ret));
-				break;
-			}
-			picked[done++] = d->index;
-		}
-	} else {
-		unsigned int removable = 0;
-
-		for (i = t->nr_boot_lmbs; i < t->nr_lmbs; i++) {
-			struct drc *d = &t->lmb[i];
-
-			if (d->unplug_requested) {
-				snprintf(why, whylen, "a memory unplug is still pending");
-				ret = -EBUSY;
-				break;
-			}
-			removable += d->attached && d->state == DRC_CONFIGURED;
-		}
-		if (!ret && removable < n) {
-			snprintf(why, whylen, "only %u MiB of hot-added memory can be removed (boot memory never)",
-				 (unsigned int)(removable * (LMB_SIZE / SZ_1M)));
-			ret = -ENOSPC;
-		}
-		/* Newest first, so repeated add/remove cycles reuse the same slots. */
-		for (i = t->nr_lmbs; !ret && i-- > t->nr_boot_lmbs && done < n;) {
-			struct drc *d = &t->lmb[i];
-
-			if (d->attached && d->state == DRC_CONFIGURED) {
-				d->unplug_requested = true;
-				picked[done++] = d->index;
-			}
+			if (d->attached && !d->boot)
+				drc_detach(vm, d);
+			d->attached = d->boot;
+			d->state = d->boot ? DRC_CONFIGURED : DRC_UNUSABLE;
+			d->unplug_requested = false;
+			d->cc_step = 0;
 		}
 	}
 	pthread_mutex_unlock(&vm->lock);
-	if (ret)
-		return ret;
-	/*
-	 * One event per LMB, by index, for exactly the LMBs chosen under the
-	 * lock (vCPU threads move DRC states meanwhile).
-	 */
-	for (i = 0; i < done; i++) {
-		if (events__hotplug(vm, HP_RESOURCE_MEM,
-				    bytes > 0 ? HP_ACTION_ADD : HP_ACTION_REMOVE,
-				    HP_ID_INDEX, picked[i], 0)) {
-			snprintf(why, whylen, "the guest's event queue is full");
-			return -EBUSY;
-		}
-	}
-	return 0;
 }
 
 static int drc__init(struct vm *vm)
@@ -542,19 +379,39 @@ static int drc__init(struct vm *vm)
 		{ RTAS_GET_SENSOR_STATE, rtas_get_sensor_state },
 		{ RTAS_IBM_CONFIGURE_CONNECTOR, rtas_configure_connector },
 	};
-	int ret = table_init(vm);
+	struct drc_table *t = calloc(1, sizeof(*t));
+	int ret;
 
+	if (!t)
+		return -ENOMEM;
+	vm__set_priv(vm, &drc_module, t);
+	ret = drc__add_type(vm, &drc_lmb_type);
+	if (!ret)
+		ret = drc__add_type(vm, &drc_cpu_type);
 	return ret ? ret : rtas__register_all(vm, calls, ARRAY_SIZE(calls));
 }
 
+/* Hot-added resources go back as at reset, then every type frees its own. */
 static void drc__exit(struct vm *vm)
 {
 	struct drc_table *t = drcs_of(vm);
+	unsigned int i, n;
 
 	if (!t)
 		return;
-	free(t->lmb);
-	free(t->cpu);
+	for (i = 0; i < t->nr_sets; i++) {
+		struct drc_set *s = &t->set[i];
+
+		for (n = 0; n < s->nr; n++) {
+			struct drc *d = &s->drc[n];
+
+			if (d->attached && !d->boot)
+				drc_detach(vm, d);
+			if (s->type->free)
+				s->type->free(vm, d);
+		}
+		free(s->drc);
+	}
 	free(t);
 	vm__set_priv(vm, &drc_module, NULL);
 }
@@ -562,6 +419,7 @@ static void drc__exit(struct vm *vm)
 const struct module drc_module = {
 	.name = "drc",
 	.init = drc__init,
+	.reset = drc__reset,
 	.exit = drc__exit,
 	.fdt = drc__fdt,
 };

@@ -10,7 +10,7 @@
  * odd while it is rewritten: a lookup copies gpa/size/hva and retries if the
  * count moved, so it sees the old region or the new one, never a mix (a
  * retired slot can be reused by another LMB at another address). Slots are
- * never moved, and hot-unplugged memory stays mapped (papr/drc.c), so a
+ * never moved, and hot-unplugged memory stays mapped (papr/drc-mem.c), so a
  * pointer handed out just before a removal never faults.
  */
 static void slot_write(struct gmem_region *r, u64 gpa, u64 size, void *hva)
