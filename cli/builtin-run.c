@@ -459,10 +459,9 @@ int cmd_run(int argc, char **argv)
 	ret = kvm__init(&vm);
 	if (ret)
 		return ret;
-	if (pseries__init(&vm)) {
-		pr_err("cannot set up the machine");
+	/* modules__init() said which part failed and why. */
+	if (pseries__init(&vm))
 		return PVM_EXIT_INTERNAL;
-	}
 
 	ret = load_images(&vm, &kernel, &initrd);
 	if (ret)
