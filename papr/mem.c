@@ -95,7 +95,7 @@ static s64 h_logical_cache_op(struct hcall_ctx *c __unused)
 	return H_SUCCESS;
 }
 
-static int page_init__init(struct vm *vm)
+static int mem__init(struct vm *vm)
 {
 	static const struct {
 		u64 nr;
@@ -125,5 +125,5 @@ static int page_init__init(struct vm *vm)
 
 const struct module mem_module = {
 	.name = "mem",
-	.init = page_init__init,
+	.init = mem__init,
 };

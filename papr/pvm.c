@@ -43,7 +43,7 @@ static s64 h_pvm_sandbox_test(struct hcall_ctx *c __unused)
 	return H_SUCCESS;
 }
 
-static int pvm_hcalls__init(struct vm *vm)
+static int pvm__init(struct vm *vm)
 {
 	int ret;
 
@@ -55,5 +55,5 @@ static int pvm_hcalls__init(struct vm *vm)
 
 const struct module pvm_module = {
 	.name = "pvm",
-	.init = pvm_hcalls__init,
+	.init = pvm__init,
 };
