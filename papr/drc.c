@@ -564,4 +564,6 @@ const struct module drc_module = {
 	.init = drc__init,
 	.exit = drc__exit,
 	.fdt = drc__fdt,
+	.commands = drc__commands,
+	.query = drc__query,
 };
