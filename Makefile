@@ -99,7 +99,7 @@ unit: unit-build
 # report fails the run), and the threaded ones under ThreadSanitizer.
 SAN_ASAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 SAN_TSAN := -fsanitize=thread
-TSAN_TESTS := races control control-dir console tpm watchdog hvpipe
+TSAN_TESTS := races control control-dir console tpm watchdog hvpipe-control
 unit-asan:
 	@$(MAKE) -s --no-print-directory HOSTBUILD=$(BUILD)/asan HOST_SAN='$(SAN_ASAN)' \
 		UNIT_NAME=unit-asan unit
