@@ -107,7 +107,7 @@ layers:
 # report fails the run), and the threaded ones under ThreadSanitizer.
 SAN_ASAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 SAN_TSAN := -fsanitize=thread
-TSAN_TESTS := races control control-dir console tpm watchdog hvpipe mmio
+TSAN_TESTS := races control control-dir console tpm watchdog hvpipe-control mmio
 unit-asan:
 	@$(MAKE) -s --no-print-directory HOSTBUILD=$(BUILD)/asan HOST_SAN='$(SAN_ASAN)' \
 		UNIT_NAME=unit-asan LAYER_CHECK= unit

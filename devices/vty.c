@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
 #include <libfdt.h>
 
 #include "pvm/fdt.h"
@@ -226,10 +227,24 @@ static int vty__fdt(struct vm *vm, void *fdt, const struct fdt_place *at)
 	return fdt_end_node(fdt);
 }
 
+/* Control "query": the console is the VM's one device so far. */
+static int vty__query(struct vm *vm __unused, struct json_object *res)
+{
+	struct json_object *devs, *vty;
+
+	if (!json_object_object_get_ex(res, "devices", &devs))
+		return 0;
+	vty = json_object_new_object();
+	json_object_object_add(vty, "type", json_object_new_string("vty"));
+	json_object_object_add(vty, "reg", json_object_new_int64(VTY_REG));
+	return json_object_array_add(devs, vty);
+}
+
 /* No reset: console input typed during the reboot waits for the new kernel. */
 const struct module vty_module = {
 	.name = "vty",
 	.init = vty__init,
 	.exit = vty__exit,
 	.fdt = vty__fdt,
+	.query = vty__query,
 };

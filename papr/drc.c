@@ -422,4 +422,6 @@ const struct module drc_module = {
 	.reset = drc__reset,
 	.exit = drc__exit,
 	.fdt = drc__fdt,
+	.commands = drc__commands,
+	.query = drc__query,
 };

@@ -7,6 +7,7 @@
  * handler does not check the status and would parse a stale log.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -349,10 +350,25 @@ static int events__fdt(struct vm *vm, void *fdt, const struct fdt_place *at)
 	return fdt_end_node(fdt);
 }
 
+/* Control "stop": an orderly power-off is an EPOW event for the guest. */
+static int events__shutdown(struct vm *vm, char *why, size_t size)
+{
+	if (events__irq(vm, EVENT_EPOW) < 0) {
+		snprintf(why, size, "the guest has no EPOW interrupt (no in-kernel XICS): use force");
+		return -ENOTSUP;
+	}
+	if (events__epow_shutdown(vm)) {
+		snprintf(why, size, "too many events queued for the guest");
+		return -EBUSY;
+	}
+	return 0;
+}
+
 const struct module events_module = {
 	.name = "events",
 	.init = events__init,
 	.reset = events__reset,
 	.exit = events__exit,
 	.fdt = events__fdt,
+	.shutdown = events__shutdown,
 };

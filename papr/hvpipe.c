@@ -29,58 +29,11 @@
 #include "papr/rtas.h"
 #include "pvm/vm.h"
 
-static inline struct hvpipe *hvpipe_of(struct vm *vm)
-{
-	return vm__priv(vm, &hvpipe_module);
-}
+#include "hvpipe-priv.h"
 
 /* The buffer list lives in one 4 KiB work area; each data buffer too. */
 #define HVPIPE_LIST_MAX 4096
 #define HVPIPE_BUF_MAX 4096
-
-struct hvpipe_msg {
-	u32 len;
-	u8 data[];
-};
-
-struct msg_queue {
-	struct hvpipe_msg *m[HVPIPE_QUEUE_MAX];
-	unsigned int head, count;
-};
-
-struct hvpipe_source {
-	u32 id;
-	bool open;
-	struct msg_queue inbox;		/* guest -> host */
-	struct msg_queue outbox;	/* host -> guest; head is what gets announced */
-	u64 from_guest, to_guest, inbox_full, inbox_busy, closed_sends, outbox_full;
-	u64 full_since;			/* ms: inbox full since (0: not full) */
-};
-
-/*
- * Linux's read() clears the handle's "payload available" flag after
- * ibm,receive-hvpipe-msg returns (papr-hvpipe.c), and the interrupt of an
- * event raised inside that call is taken right when the RTAS call
- * re-enables interrupts, before the clear: the new flag is lost and the
- * pipe would stay blocked. So the next payload is announced a little after
- * a receive, and a payload the guest leaves unreceived is announced again
- * (the same payload, never a second one) with a growing interval.
- */
-
-struct hvpipe {
-	pthread_mutex_t lock;
-	bool enabled;
-	int announced;
-	u64 next_at;			/* ms: no announcement before (0: none pending) */
-	u64 renotify_at;		/* ms: announce the pending payload again */
-	unsigned int renotify_ms;
-	int timer_fd;
-	unsigned int rr;		/* round robin over sources with payloads */
-	unsigned int nr;
-	struct hvpipe_source src[HVPIPE_MAX_SOURCES];
-	int notify_fd;
-	u64 payload_events, close_events, receives, renotify_events;
-};
 
 static u64 now_ms(void)
 {
@@ -107,35 +60,6 @@ static void arm_timer(struct hvpipe *p)
 		its.it_value.tv_nsec = (in % 1000) * 1000000;
 	}
 	timerfd_settime(p->timer_fd, 0, &its, NULL);
-}
-
-static bool q_push(struct msg_queue *q, struct hvpipe_msg *m)
-{
-	if (q->count == HVPIPE_QUEUE_MAX)
-		return false;
-	q->m[(q->head + q->count++) % HVPIPE_QUEUE_MAX] = m;
-	return true;
-}
-
-static struct hvpipe_msg *q_pop(struct msg_queue *q)
-{
-	struct hvpipe_msg *m;
-
-	if (!q->count)
-		return NULL;
-	m = q->m[q->head];
-	q->head = (q->head + 1) % HVPIPE_QUEUE_MAX;
-	q->count--;
-	return m;
-}
-
-static void q_free(struct msg_queue *q, unsigned int keep)
-{
-	while (q->count > keep) {
-		/* Drop from the tail: the head may be announced to the guest. */
-		q->count--;
-		free(q->m[(q->head + q->count) % HVPIPE_QUEUE_MAX]);
-	}
 }
 
 int hvpipe__parse_id(const char *s, u32 *id)
@@ -180,18 +104,8 @@ int hvpipe__gather(struct vm *vm, u64 gpa, u8 *out)
 	return total ? (int)total : -EINVAL;
 }
 
-static struct hvpipe_source *find(struct hvpipe *p, u32 id)
-{
-	unsigned int i;
-
-	for (i = 0; i < p->nr; i++)
-		if (p->src[i].id == id)
-			return &p->src[i];
-	return NULL;
-}
-
 /* With p->lock held: announce the next payload if the pipe is free. */
-static void announce_next(struct vm *vm, struct hvpipe *p)
+void hvpipe__announce_next(struct vm *vm, struct hvpipe *p)
 {
 	unsigned int k, i;
 
@@ -213,7 +127,7 @@ static void announce_next(struct vm *vm, struct hvpipe *p)
 	}
 }
 
-static void notify(struct hvpipe *p)
+void hvpipe__notify(struct hvpipe *p)
 {
 	u64 one = 1;
 	ssize_t n __unused = write(p->notify_fd, &one, sizeof(one));
@@ -237,7 +151,7 @@ static void rtas_send_hvpipe_msg(struct rtas_call *c)
 		return;
 	}
 	pthread_mutex_lock(&p->lock);
-	s = find(p, id);
+	s = find_source(p, id);
 	if (!s || !s->open) {
 		/* No connection to that source: the guest's write() gets EPIPE. */
 		if (s)
@@ -274,7 +188,7 @@ static void rtas_send_hvpipe_msg(struct rtas_call *c)
 	memcpy(m->data, buf, len);
 	q_push(&s->inbox, m);
 	s->from_guest++;
-	notify(p);
+	hvpipe__notify(p);
 	c->rets[0] = RTAS_OUT_SUCCESS;
 out:
 	pthread_mutex_unlock(&p->lock);
@@ -336,7 +250,7 @@ void hvpipe__set_enabled(struct vm *vm, bool on)
 		p->announced = -1;
 		p->renotify_at = 0;
 	} else {
-		announce_next(vm, p);
+		hvpipe__announce_next(vm, p);
 	}
 	pthread_mutex_unlock(&p->lock);
 }
@@ -353,7 +267,7 @@ void hvpipe__tick(struct vm *vm)
 	pthread_mutex_lock(&p->lock);
 	if (p->next_at && now >= p->next_at) {
 		p->next_at = 0;
-		announce_next(vm, p);
+		hvpipe__announce_next(vm, p);
 	}
 	if (p->enabled && p->announced >= 0 && p->renotify_at && now >= p->renotify_at) {
 		/* Still not received: say it again, in case the guest lost the flag. */
@@ -378,7 +292,12 @@ static void timer_event(struct vm *vm, int fd __unused, u32 events __unused, voi
 
 int hvpipe__attach(struct vm *vm)
 {
-	return hvpipe_of(vm) ? event__add(vm, hvpipe_of(vm)->timer_fd, EPOLLIN, timer_event, NULL) : 0;
+	int ret;
+
+	if (!hvpipe_of(vm))
+		return 0;
+	ret = event__add(vm, hvpipe_of(vm)->timer_fd, EPOLLIN, timer_event, NULL);
+	return ret ? ret : hvpipe__control_attach(vm);
 }
 
 void hvpipe__event_taken(struct vm *vm)
@@ -388,156 +307,7 @@ void hvpipe__event_taken(struct vm *vm)
 	if (!p)
 		return;
 	pthread_mutex_lock(&p->lock);
-	announce_next(vm, p);
-	pthread_mutex_unlock(&p->lock);
-}
-
-/* ---- host side ---- */
-
-int hvpipe__host_send(struct vm *vm, u32 id, const void *data, size_t len)
-{
-	struct hvpipe *p = hvpipe_of(vm);
-	struct hvpipe_source *s;
-	struct hvpipe_msg *m;
-	int ret = 0;
-
-	if (!p)
-		return -ENOENT;
-	if (!len || len > HVPIPE_MAX_PAYLOAD)
-		return -EINVAL;
-	pthread_mutex_lock(&p->lock);
-	s = find(p, id);
-	if (!s) {
-		ret = -ENOENT;
-	} else if (!s->open) {
-		ret = -EPIPE;
-	} else if (s->outbox.count == HVPIPE_QUEUE_MAX) {
-		s->outbox_full++;
-		ret = -ENOSPC;
-	} else if (!(m = malloc(sizeof(*m) + len))) {
-		ret = -ENOMEM;
-	} else {
-		m->len = len;
-		memcpy(m->data, data, len);
-		q_push(&s->outbox, m);
-		announce_next(vm, p);
-	}
-	pthread_mutex_unlock(&p->lock);
-	return ret;
-}
-
-int hvpipe__host_recv(struct vm *vm, u32 id, void *buf, size_t *len)
-{
-	struct hvpipe *p = hvpipe_of(vm);
-	struct hvpipe_source *s;
-	struct hvpipe_msg *m;
-	int ret = 0;
-
-	if (!p)
-		return -ENOENT;
-	pthread_mutex_lock(&p->lock);
-	s = find(p, id);
-	if (!s) {
-		ret = -ENOENT;
-	} else if (!(m = q_pop(&s->inbox))) {
-		ret = -EAGAIN;
-	} else {
-		s->full_since = 0;
-		memcpy(buf, m->data, m->len);
-		*len = m->len;
-		free(m);
-	}
-	pthread_mutex_unlock(&p->lock);
-	return ret;
-}
-
-/* Close or reopen the pipe to a source (the host end went away or came back). */
-static int set_open(struct vm *vm, u32 id, bool open)
-{
-	struct hvpipe *p = hvpipe_of(vm);
-	struct hvpipe_source *s;
-	int ret = 0;
-
-	if (!p)
-		return -ENOENT;
-	pthread_mutex_lock(&p->lock);
-	s = find(p, id);
-	if (!s) {
-		ret = -ENOENT;
-	} else if (s->open == open) {
-		ret = -EALREADY;
-	} else if (open) {
-		s->open = true;
-	} else {
-		s->open = false;
-		/* Unsent payloads go; an announced one was delivered to the partition. */
-		q_free(&s->outbox, p->announced == s - p->src ? 1 : 0);
-		if (p->enabled) {
-			if (events__hvpipe(vm, id, HVPIPE_EV_CLOSED))
-				pr_warn("hvpipe: event queue full, close of 0x%08x not announced", id);
-			else
-				p->close_events++;
-		}
-	}
-	pthread_mutex_unlock(&p->lock);
-	if (!ret) {
-		pr_info("hvpipe: pipe to source 0x%08x %s", id, open ? "open" : "closed");
-		/* Parked host readers learn about a close. */
-		if (!open)
-			notify(p);
-	}
-	return ret;
-}
-
-int hvpipe__host_close(struct vm *vm, u32 id)
-{
-	return set_open(vm, id, false);
-}
-
-int hvpipe__host_open(struct vm *vm, u32 id)
-{
-	return set_open(vm, id, true);
-}
-
-int hvpipe__notify_fd(struct vm *vm)
-{
-	return hvpipe_of(vm) ? hvpipe_of(vm)->notify_fd : -1;
-}
-
-bool hvpipe__configured(struct vm *vm)
-{
-	return hvpipe_of(vm) != NULL;
-}
-
-void hvpipe__stat(struct vm *vm, struct hvpipe_stat *st)
-{
-	struct hvpipe *p = hvpipe_of(vm);
-	unsigned int i;
-
-	memset(st, 0, sizeof(*st));
-	st->announced = -1;
-	if (!p)
-		return;
-	pthread_mutex_lock(&p->lock);
-	st->enabled = p->enabled;
-	st->announced = p->announced;
-	st->payload_events = p->payload_events;
-	st->close_events = p->close_events;
-	st->receives = p->receives;
-	st->renotify_events = p->renotify_events;
-	st->nr_sources = p->nr;
-	for (i = 0; i < p->nr; i++) {
-		struct hvpipe_source *s = &p->src[i];
-
-		st->src[i] = (struct hvpipe_source_stat){
-			.id = s->id, .open = s->open,
-			.inbox = s->inbox.count, .outbox = s->outbox.count,
-			.from_guest = s->from_guest, .to_guest = s->to_guest,
-			.inbox_full = s->inbox_full, .inbox_busy = s->inbox_busy,
-			.closed_sends = s->closed_sends,
-			.outbox_full = s->outbox_full,
-		};
-	}
+	hvpipe__announce_next(vm, p);
 	pthread_mutex_unlock(&p->lock);
 }
 
@@ -637,4 +407,5 @@ const struct module hvpipe_module = {
 	.reset = hvpipe__reset,
 	.exit = hvpipe__exit,
 	.fdt = hvpipe__fdt,
+	.commands = hvpipe__commands,
 };

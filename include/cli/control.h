@@ -35,16 +35,6 @@ struct json_object *control__handle_request(struct vm *vm, const char *line);
 int control__init(struct vm *vm);
 void control__exit(struct vm *vm);
 
-/* Command handlers fill *result, or return an error code string and message. */
-struct control_error {
-	const char *code;
-	char message[256];
-};
-
-/* Used by control.c and by modules adding commands (hotplug). */
-int control__error(struct control_error *err, const char *code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
 /* Client side: a connection for several requests (pvm hvpipe streams). */
 struct control_conn {
 	int fd;

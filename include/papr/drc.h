@@ -10,11 +10,13 @@
  * ibm,configure-connector, reset) knows no type.
  * Facts: ../shared/spec/boot-devicetree-kvm-drc.md §6.
  */
+#include "pvm/command.h"
 #include "pvm/types.h"
 
 struct vm;
 struct module;
 struct fdt_place;
+struct json_object;
 
 #define LMB_SIZE SZ_256M
 #define DRC_INDEX_LMB 0x80000000u
@@ -109,5 +111,9 @@ int drc__hotplug_mem(struct vm *vm, s64 bytes, char *why, size_t whylen);
 u64 drc__hotplugged_bytes(struct vm *vm);
 /* Control "hotplug cpu": count > 0 adds cores, < 0 removes them. */
 int drc__hotplug_cpu(struct vm *vm, s64 count, char *why, size_t whylen);
+
+/* The "hotplug" control command and the "query" figures (papr/drc-control.c). */
+extern const struct control_command drc__commands[];
+int drc__query(struct vm *vm, struct json_object *res);
 
 #endif

@@ -69,7 +69,7 @@ void hvpipe__event_taken(struct vm *vm);
  * called at any time; it does what is due).
  */
 int hvpipe__timer_fd(struct vm *vm);
-/* Put the timer on the VM's main loop (after event__init). */
+/* Put the timer and the host wake-up on the VM's main loop (after event__init). */
 int hvpipe__attach(struct vm *vm);
 void hvpipe__tick(struct vm *vm);
 

@@ -9,10 +9,13 @@
  * state in the VM through vm__priv()/vm__set_priv(), so the core knows no
  * feature by name. Every hook is optional.
  */
+#include <stddef.h>
+
 #include "pvm/types.h"
 
 struct vm;
 struct control_command;
+struct json_object;
 
 /* Where fdt/ is writing when it calls the modules' device-tree hooks. */
 enum fdt_at {
@@ -53,6 +56,18 @@ struct module {
 	int (*fdt)(struct vm *vm, void *fdt, const struct fdt_place *at);
 	/* Control commands, ended by an entry without a name (include/pvm/command.h). */
 	const struct control_command *commands;
+	/*
+	 * Control "query": add this module's figures to the result, which
+	 * already holds "memory" and "cpus" objects and a "devices" array
+	 * (docs/control-protocol.md says what goes where).
+	 */
+	int (*query)(struct vm *vm, struct json_object *result);
+	/*
+	 * Control "stop" without force: ask the guest to shut down in order.
+	 * 0 asked; -ENOTSUP this VM cannot ask, -EBUSY not now; why says so.
+	 * The first module that has the hook is asked.
+	 */
+	int (*shutdown)(struct vm *vm, char *why, size_t size);
 };
 
 
