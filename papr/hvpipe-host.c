@@ -13,22 +13,36 @@
 
 #include "hvpipe-priv.h"
 
-int hvpipe__host_send(struct vm *vm, u32 id, const void *data, size_t len)
+/* Source id of this VM with p->lock held, or NULL (nothing held). */
+static struct hvpipe_source *lock_source(struct vm *vm, u32 id, struct hvpipe **pp)
 {
-	struct hvpipe *p = hvpipe_of(vm);
+	struct hvpipe *p = *pp = hvpipe_of(vm);
 	struct hvpipe_source *s;
-	struct hvpipe_msg *m;
-	int ret = 0;
 
 	if (!p)
+		return NULL;
+	pthread_mutex_lock(&p->lock);
+	s = find_source(p, id);
+	if (!s)
+		pthread_mutex_unlock(&p->lock);
+	return s;
+}
+
+int hvpipe__host_send(struct vm *vm, u32 id, const void *data, size_t len)
+{
+	struct hvpipe_source *s;
+	struct hvpipe_msg *m;
+	struct hvpipe *p;
+	int ret = 0;
+
+	if (!hvpipe_of(vm))
 		return -ENOENT;
 	if (!len || len > HVPIPE_MAX_PAYLOAD)
 		return -EINVAL;
-	pthread_mutex_lock(&p->lock);
-	s = find_source(p, id);
-	if (!s) {
-		ret = -ENOENT;
-	} else if (!s->open) {
+	s = lock_source(vm, id, &p);
+	if (!s)
+		return -ENOENT;
+	if (!s->open) {
 		ret = -EPIPE;
 	} else if (s->outbox.count == HVPIPE_QUEUE_MAX) {
 		s->outbox_full++;
@@ -47,18 +61,15 @@ int hvpipe__host_send(struct vm *vm, u32 id, const void *data, size_t len)
 
 int hvpipe__host_recv(struct vm *vm, u32 id, void *buf, size_t *len)
 {
-	struct hvpipe *p = hvpipe_of(vm);
 	struct hvpipe_source *s;
 	struct hvpipe_msg *m;
+	struct hvpipe *p;
 	int ret = 0;
 
-	if (!p)
+	s = lock_source(vm, id, &p);
+	if (!s)
 		return -ENOENT;
-	pthread_mutex_lock(&p->lock);
-	s = find_source(p, id);
-	if (!s) {
-		ret = -ENOENT;
-	} else if (!(m = q_pop(&s->inbox))) {
+	if (!(m = q_pop(&s->inbox))) {
 		ret = -EAGAIN;
 	} else {
 		s->full_since = 0;
@@ -73,17 +84,14 @@ int hvpipe__host_recv(struct vm *vm, u32 id, void *buf, size_t *len)
 /* Close or reopen the pipe to a source (the host end went away or came back). */
 static int set_open(struct vm *vm, u32 id, bool open)
 {
-	struct hvpipe *p = hvpipe_of(vm);
 	struct hvpipe_source *s;
+	struct hvpipe *p;
 	int ret = 0;
 
-	if (!p)
+	s = lock_source(vm, id, &p);
+	if (!s)
 		return -ENOENT;
-	pthread_mutex_lock(&p->lock);
-	s = find_source(p, id);
-	if (!s) {
-		ret = -ENOENT;
-	} else if (s->open == open) {
+	if (s->open == open) {
 		ret = -EALREADY;
 	} else if (open) {
 		s->open = true;
