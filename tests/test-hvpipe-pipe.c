@@ -18,29 +18,8 @@
 
 #include "kselftest_harness.h"
 
-/* ---- a VM with two sources ---- */
+#include "hvpipe-fixture.h"
 
-FIXTURE(hv) {
-	struct testvm t;
-	struct vm *vm;
-	u8 buf[HVPIPE_MAX_PAYLOAD];
-	u8 want[HVPIPE_MAX_PAYLOAD];
-};
-
-FIXTURE_SETUP(hv)
-{
-	const struct testvm_opts o = {
-		.nr_cpus = 1, .xics = true, .hvpipe_ids = two_sources, .nr_hvpipe = 2,
-	};
-
-	ASSERT_EQ(0, testvm__setup(&self->t, &o));
-	self->vm = &self->t.vm;
-}
-
-FIXTURE_TEARDOWN(hv)
-{
-	testvm__teardown(&self->t);
-}
 /* ---- the pipe, as the guest drives it ---- */
 
 TEST_F(hv, rtas_shapes)
