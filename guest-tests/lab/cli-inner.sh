@@ -153,7 +153,7 @@ t "the fd limit that leaves no room for the signalfd is a one-line start failure
 
 # --- guest reboot in place: reboot -f comes back to /init in the same pvm
 # process, with the same control socket, five times; RSS and fds stay flat ---
-"$PVM" run -n rbt -k $KERNEL -i $INITRD -m 512M -p "console=hvc0 quiet pvmtest=reboot" \
+"$PVM" run -n rbt -k $KERNEL -i $INITRD -m 512M --loglevel info -p "console=hvc0 quiet pvmtest=reboot" \
 	</dev/null >$W/rb.out 2>&1 &
 rpid=$!
 boots() { grep -c '^GUEST-BOOT' $W/rb.out 2>/dev/null; }
