@@ -29,9 +29,17 @@ wait_for() {
 	return 1
 }
 start_demo() {
+	local i
 	"${T[@]}" kill-server 2>/dev/null
-	"${T[@]}" new-session -d -s demo -x 200 -y 60 \
-		"bash -c 'scripts/demo.sh $*; echo DEMO-EXIT=\$?; sleep 3600'"
+	# The old server may still be going away: a client that reaches it then
+	# gets "server exited unexpectedly". Wait for it, and retry the start.
+	for i in 1 2 3 4 5; do
+		while "${T[@]}" has-session 2>/dev/null; do sleep 0.2; done
+		"${T[@]}" new-session -d -s demo -x 200 -y 60 \
+			"bash -c 'scripts/demo.sh $*; echo DEMO-EXIT=\$?; sleep 3600'" && return 0
+		sleep 1
+	done
+	return 1
 }
 show_screen() { sed 's/^/# | /' "$screen" | grep -v '^# | *$' | tail -n 40; }
 # check DESCRIPTION COMMAND...
