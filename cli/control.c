@@ -383,6 +383,7 @@ int control__init(struct vm *vm)
 	fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ret = fd < 0 ? -errno : event__add(vm, fd, EPOLLIN, wake_event, NULL);
 	if (ret) {
+		pr_err("control socket %s: no wake-up eventfd: %s", sock_path, strerror(-ret));
 		if (fd >= 0)
 			close(fd);
 		control__exit(vm);

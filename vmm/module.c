@@ -69,8 +69,10 @@ int modules__start(struct vm *vm)
 		const struct module *m = vm->modules[i];
 
 		ret = m->start ? m->start(vm) : 0;
-		if (ret)
+		if (ret) {
+			pr_err("starting %s: %s", m->name, strerror(-ret));
 			return ret;
+		}
 	}
 	return 0;
 }
