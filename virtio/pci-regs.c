@@ -84,6 +84,7 @@ void virtio__reset(struct virtio_dev *vdev)
 	vdev->pend_vectors = 0;
 	vdev->pend_isr = 0;
 	vdev->pend_novector = false;
+	virtio__irqfd_drop(vdev);
 	/* Lower INTx once the lock is dropped; a reset takes back every interrupt. */
 	vdev->pend_lower = true;
 	if (vdev->ops->reset)

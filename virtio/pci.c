@@ -55,7 +55,7 @@ static bool irqfd_sync(struct virtio_dev *vdev, unsigned int v)
 	return ok;
 }
 
-static void irqfd_drop_all(struct virtio_dev *vdev)
+void virtio__irqfd_drop(struct virtio_dev *vdev)
 {
 	unsigned int v;
 
@@ -454,7 +454,7 @@ void virtio__exit(struct virtio_dev *vdev)
 			close(vq->efd);
 		}
 	}
-	irqfd_drop_all(vdev);
+	virtio__irqfd_drop(vdev);
 	for (i = 0; i < PCI_MAX_MSIX; i++)
 		if (vdev->irqfd[i] >= 0)
 			close(vdev->irqfd[i]);

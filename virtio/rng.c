@@ -52,7 +52,7 @@ static void rng__notify(struct virtio_dev *vdev, unsigned int q)
 	struct virtq *vq = virtio__queue(vdev, q);
 	struct virtq_seg seg[RNG_MAX_SEGS];
 	struct virtq_chain c;
-	unsigned int budget;
+	unsigned int budget, pushed = 0;
 	int ret;
 
 	if (!vq)
@@ -71,8 +71,10 @@ static void rng__notify(struct virtio_dev *vdev, unsigned int q)
 			virtio__queue_broken(vdev, q);
 			return;
 		}
+		pushed++;
 	}
-	virtio__queue_done(vdev, q);
+	if (pushed)
+		virtio__queue_done(vdev, q);
 }
 
 static const struct virtio_ops rng_ops = {

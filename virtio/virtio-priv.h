@@ -16,6 +16,8 @@ void virtio__notify(struct virtio_dev *vdev, unsigned int q);
 void virtio__ioevent(struct virtio_dev *vdev, unsigned int q);
 /* Unlock vdev->lock and deliver the interrupts recorded under it. */
 void virtio__unlock(struct virtio_dev *vdev);
+/* Deassign every irqfd; the next interrupt of a vector assigns it again. */
+void virtio__irqfd_drop(struct virtio_dev *vdev);
 /* Read (and clear) the ISR; lowers INTx. Takes no vdev->lock. */
 u8 virtio__isr_read(struct virtio_dev *vdev);
 

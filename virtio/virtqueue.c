@@ -247,8 +247,11 @@ bool virtq__should_notify(struct virtq *vq)
 	bool valid = vq->signalled_valid;
 	u8 *avail;
 
-	if (!vq->size)
+	/* Nothing used since the last look: nothing to tell. */
+	if (!vq->size || (valid && old == vq->used_idx))
 		return false;
+	vq->signalled_used = vq->used_idx;
+	vq->signalled_valid = true;
 	avail = gmem__ptr(vq->mem, vq->avail, avail_bytes(vq));
 	if (!avail)
 		return true;	/* the driver will find out when it looks */
@@ -260,8 +263,6 @@ bool virtq__should_notify(struct virtq *vq)
 	if (!vq->event_idx)
 		return !(load16(avail, __ATOMIC_RELAXED) & VIRTQ_AVAIL_F_NO_INTERRUPT);
 	event = load16(avail + AVAIL_RING(vq->size), __ATOMIC_RELAXED);
-	vq->signalled_used = vq->used_idx;
-	vq->signalled_valid = true;
 	return !valid || need_event(event, vq->used_idx, old);
 }
 

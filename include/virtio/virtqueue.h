@@ -35,7 +35,7 @@ struct virtq {
 	bool event_idx;		/* VIRTIO_RING_F_EVENT_IDX negotiated */
 	u16 last_avail;		/* next avail ring entry to take */
 	u16 used_idx;		/* next used ring entry to write (= used->idx) */
-	u16 signalled_used;	/* used_idx at the last interrupt */
+	u16 signalled_used;	/* used_idx at the last virtq__should_notify() */
 	bool signalled_valid;	/* signalled_used means something */
 };
 
@@ -87,7 +87,8 @@ int virtq__push(struct virtq *vq, u16 head, u32 len);
 
 /*
  * After pushing: whether the driver wants an interrupt now (its
- * NO_INTERRUPT flag, or with EVENT_IDX its used_event).
+ * NO_INTERRUPT flag, or with EVENT_IDX its used_event). Never when nothing
+ * was pushed since the last call.
  */
 bool virtq__should_notify(struct virtq *vq);
 
