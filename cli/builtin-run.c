@@ -47,6 +47,7 @@ const char run_usage[] =
 	"      --tpm-allow-all  forward every TPM command (no policy)\n"
 	"      --nvram FILE     keep the guest's NVRAM in FILE (created blank, 64 KiB,\n"
 	"                       if missing); default: a blank NVRAM in memory\n"
+	"      --rng            a virtio-rng PCI device fed by the host's getrandom()\n"
 	"      --loglevel L     error, warning, info or debug (default warning)\n"
 	"      --no-sandbox     run without the seccomp sandbox (for debugging pvm)\n"
 	"      --no-reboot      end pvm (status 2) when the guest reboots; by default\n"
@@ -174,6 +175,7 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 		{ "test-fail-vcpu", required_argument, NULL, 'F' },
 		{ "tpm-allow-all", no_argument, NULL, 'A' },
 		{ "no-sandbox", no_argument, NULL, 'S' },
+		{ "rng", no_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -263,6 +265,9 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 			break;
 		case 'R':
 			cfg->no_reboot = true;
+			break;
+		case 'G':
+			cfg->virtio_rng = true;
 			break;
 		case 'F':
 			n = strtoul(optarg, &end, 0);

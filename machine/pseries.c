@@ -12,7 +12,8 @@
 
 extern const struct module rtas_module, cpu_module, mmu_module, power_module, sysparm_module,
 	pvm_module, mem_module, rng_module, watchdog_module, nvram_module, xics_module,
-	events_module, drc_module, hvpipe_module, tpm_module, vio_module, vty_module;
+	events_module, drc_module, hvpipe_module, tpm_module, vio_module, vty_module,
+	virtio_rng_module;
 
 static const struct module *const pseries_modules[] = {
 	&rtas_module,
@@ -32,6 +33,8 @@ static const struct module *const pseries_modules[] = {
 	&tpm_module,
 	&vio_module,
 	&vty_module,
+	/* PCI functions: after the PCI core and host bridge once they are here. */
+	&virtio_rng_module,
 };
 
 int pseries__init(struct vm *vm)

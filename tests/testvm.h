@@ -55,6 +55,9 @@ struct testvm_opts {
 	const char *nvram_path;	/* vm_config.nvram_path / nvram_fd: NVRAM image file */
 	int nvram_fd;
 	bool test_exit;		/* vm_config.test_exit: H_PVM_EXIT registered */
+	bool virtio_rng;	/* vm_config.virtio_rng: a virtio-rng PCI function */
+	/* fake_accel.ioeventfd / .irqfd while the machine is set up, and after. */
+	bool ioeventfd, irqfd;
 };
 
 struct testvm {
@@ -99,6 +102,7 @@ static inline int testvm__setup(struct testvm *t, const struct testvm_opts *o)
 	cfg.nvram_path = o->nvram_path;
 	cfg.nvram_fd = o->nvram_fd;
 	cfg.test_exit = o->test_exit;
+	cfg.virtio_rng = o->virtio_rng;
 	if (o->hvpipe_ids)
 		memcpy(cfg.hvpipe_ids, o->hvpipe_ids,
 		       sizeof(u32) * MIN(o->nr_hvpipe, (unsigned int)HVPIPE_MAX_SOURCES));
@@ -106,6 +110,8 @@ static inline int testvm__setup(struct testvm *t, const struct testvm_opts *o)
 	t->cons[0] = t->cons[1] = -1;
 	fake_accel__reset();
 	fake_accel.xics = o->xics;
+	fake_accel.ioeventfd = o->ioeventfd;
+	fake_accel.irqfd = o->irqfd;
 
 	ret = vm__init(&t->vm, &cfg);
 	if (ret)
@@ -144,6 +150,8 @@ static inline int testvm__setup(struct testvm *t, const struct testvm_opts *o)
 	/* Start every test from a clean record, keeping the capabilities. */
 	fake_accel__reset();
 	fake_accel.xics = o->xics;
+	fake_accel.ioeventfd = o->ioeventfd;
+	fake_accel.irqfd = o->irqfd;
 	return 0;
 fail:
 	testvm__teardown(t);

@@ -67,6 +67,7 @@ struct vm_config {
 	bool test_exit;		/* --test-exit: the guest may end pvm via H_PVM_EXIT */
 	bool no_sandbox;	/* --no-sandbox: no seccomp filters */
 	bool no_reboot;		/* --no-reboot: a guest reboot ends pvm (status 2) */
+	bool virtio_rng;	/* --rng: a virtio-rng PCI function (virtio/rng.c) */
 	unsigned int test_fail_vcpu;	/* --test-fail-vcpu ID: ID + 1; 0 = none */
 	int console_fd;		/* where the guest's console output goes */
 	const char *nvram_path;	/* --nvram: the image file, opened as nvram_fd */

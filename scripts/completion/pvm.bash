@@ -41,7 +41,7 @@ _pvm()
 			;;
 		esac
 		COMPREPLY=($(compgen -W "--kernel --initrd --params --mem --max-mem --cpus --max-cpus
-			--threads --name --nvram --hvpipe-source --tpm --tpm-allow-all --loglevel --no-sandbox --no-reboot --test-exit --test-fail-vcpu --help" -- "$cur"))
+			--threads --name --nvram --hvpipe-source --tpm --tpm-allow-all --rng --loglevel --no-sandbox --no-reboot --test-exit --test-fail-vcpu --help" -- "$cur"))
 		;;
 	check | list)
 		COMPREPLY=($(compgen -W "--json --help" -- "$cur"))
