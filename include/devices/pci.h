@@ -87,6 +87,14 @@ struct pci_bar {
 	void *opaque;
 };
 
+/*
+ * Locking: bar_mapped, msix_changed, cfg_read and cfg_write run with the
+ * function's config lock held (the core holds it across BAR moves), so
+ * they must not call pci__config_*() or pci__msix_alloc(); pci__msix_irq(),
+ * pci__notify() and pci__intx() are fine anywhere, BAR handlers included.
+ * BAR handlers run with the MMIO bus read-locked and must not call
+ * pci__config_*() either (a config write may be waiting for the bus).
+ */
 struct pci_dev_ops {
 	/*
 	 * The BAR now decodes at gpa (mapped) or stopped decoding (the guest
