@@ -5,6 +5,8 @@
  * list is the same for every VM. Order matters where one part uses another:
  * RTAS first (every call registers there), the event classes before the
  * modules that claim one, and interrupt sources are numbered in this order.
+ * PCI devices sit between the PCI core and the host bridge, which publishes
+ * a bus only when some function registered before its own init.
  * A new device is one file with its `struct module` and one line here.
  */
 #include "machine/pseries.h"
@@ -13,7 +15,7 @@
 extern const struct module rtas_module, cpu_module, mmu_module, power_module, sysparm_module,
 	pvm_module, mem_module, rng_module, watchdog_module, nvram_module, xics_module,
 	events_module, drc_module, hvpipe_module, tpm_module, vio_module, vty_module,
-	virtio_rng_module;
+	pci_module, virtio_rng_module, phb_module;
 
 static const struct module *const pseries_modules[] = {
 	&rtas_module,
@@ -33,8 +35,13 @@ static const struct module *const pseries_modules[] = {
 	&tpm_module,
 	&vio_module,
 	&vty_module,
-	/* PCI functions: after the PCI core and host bridge once they are here. */
+	/*
+	 * The PCI core, the PCI devices (they register their functions in
+	 * their init), then the host bridge that publishes them.
+	 */
+	&pci_module,
 	&virtio_rng_module,
+	&phb_module,
 };
 
 int pseries__init(struct vm *vm)

@@ -59,6 +59,13 @@ static const struct rtas_def rtas_defs[RTAS_NR_TOKENS] = {
 	DEF(RTAS_GET_POWER_LEVEL, "get-power-level", 1, 1, 2),
 	DEF(RTAS_NVRAM_FETCH, "nvram-fetch", 3, 3, 2),
 	DEF(RTAS_NVRAM_STORE, "nvram-store", 3, 3, 2),
+	DEF(RTAS_READ_PCI_CONFIG, "read-pci-config", 2, 2, 2),
+	DEF(RTAS_WRITE_PCI_CONFIG, "write-pci-config", 3, 3, 1),
+	DEF(RTAS_IBM_READ_PCI_CONFIG, "ibm,read-pci-config", 4, 4, 2),
+	DEF(RTAS_IBM_WRITE_PCI_CONFIG, "ibm,write-pci-config", 5, 5, 1),
+	/* Linux asks for 3 returns (functions 1-4) or 4 (5-6). */
+	DEF(RTAS_IBM_CHANGE_MSI, "ibm,change-msi", 6, 6, 3),
+	DEF(RTAS_IBM_QUERY_INTERRUPT_SOURCE_NUMBER, "ibm,query-interrupt-source-number", 4, 4, 2),
 };
 
 struct rtas_table {

@@ -443,6 +443,8 @@ void virtio__exit(struct virtio_dev *vdev)
 
 	if (!vdev->queues)
 		return;
+	/* Off the bus first: no BAR handler or core callback reaches us after. */
+	pci__unregister(&vdev->pci);
 	for (i = 0; i < vdev->nr_queues; i++) {
 		struct virtio_queue *vq = &vdev->queues[i];
 

@@ -30,6 +30,8 @@
 #define H_PAGE_SET_UNUSED (H_PAGE_STATE_CHANGE | H_PAGE_UNUSED)
 #define H_PAGE_SET_LOANED (H_PAGE_SET_UNUSED | (1ULL << (63 - 31)))
 
+#define H_GET_TCE 0x1c
+#define H_PUT_TCE 0x20
 #define H_SET_SPRG0 0x24
 #define H_SET_DABR 0x28
 #define H_PAGE_INIT 0x2c
@@ -54,6 +56,8 @@
 #define H_GET_PPP 0xec
 #define H_VIO_SIGNAL 0x104
 #define H_SET_XDABR 0x134
+#define H_STUFF_TCE 0x138
+#define H_PUT_TCE_INDIRECT 0x13c
 #define H_XIRR_X 0x2fc
 #define H_RANDOM 0x300
 #define H_GET_CPU_CHARACTERISTICS 0x1c8
