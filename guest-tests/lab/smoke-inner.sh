@@ -18,7 +18,7 @@ rtas-token:ibm,get-system-parameter rtas-token:ibm,set-system-parameter
 rtas-token:query-cpu-stopped-state rtas-token:start-cpu rtas-token:stop-self
 rtas-token:display-character arch-vec-5 date-sane hvpipe-off root-compatible hwrng watchdog-device nvram"
 
-n=0 passed=0 failed=0
+n=0 passed=0 failed=0 skipped=0
 ok() {
 	n=$((n + 1))
 	passed=$((passed + 1))
@@ -93,11 +93,6 @@ while read -r t; do not_ok "smoke: $t"; done <$W/extra_fail
 if grep -q '^GUEST-TESTS-DONE' "$out"; then ok "smoke: guest printed GUEST-TESTS-DONE"; else not_ok "smoke: guest printed GUEST-TESTS-DONE"; fi
 if [ "$rc" = 0 ]; then ok "smoke: pvm exits 0 after guest power-off"; else not_ok "smoke: pvm exits 0 after guest power-off (got $rc)"; fi
 
-# (a2) NVRAM kept in a file across two runs (pvm run --nvram FILE)
-nv=$W/nvram.img
-rm -f $nv
-mark=pvm-nvram-$$-$(cut -d' ' -f1 /proc/uptime | tr -d .)
-# guest_check NAME: the guest's GUEST-TEST NAME line in $out passed.
 guest_check() {
 	if grep -q "^GUEST-TEST $1 PASS" "$out"; then
 		ok "$2: $1"
@@ -106,6 +101,31 @@ guest_check() {
 		not_ok "$2: $1 (${why:-no result line})"
 	fi
 }
+
+# (a1) virtio-rng behind the PCI host bridge (pvm run --rng). Reading the
+# device needs its MSI-X interrupt: the v2 host never delivers one to an L2.
+run_guest virtio-rng "console=hvc0 quiet pvmtest=virtio-rng" --rng
+V2_GAP="v2-host: L0 delivers no external interrupt to the L2 (docs/lab.md), so no virtio interrupt arrives (passes on v1)"
+for t in virtio-rng-pci pci-boot-clean virtio-rng-current virtio-rng-read virtio-msix-counting; do
+	case $t in
+	virtio-rng-read | virtio-msix-counting)
+		if [ "${LAB_HOST:-v2}" = v2 ] && ! grep -q "^GUEST-TEST $t PASS" "$out"; then
+			n=$((n + 1)) skipped=$((skipped + 1))
+			echo "ok $n - virtio-rng: $t # SKIP $V2_GAP"
+			continue
+		fi
+		;;
+	esac
+	guest_check $t virtio-rng
+done
+grep '^GUEST-INFO' "$out" | sed 's/^/# /'
+[ "$rc" = 0 ] && ok "virtio-rng: pvm exits 0" || not_ok "virtio-rng: pvm exits 0 (got $rc)"
+
+# (a2) NVRAM kept in a file across two runs (pvm run --nvram FILE)
+nv=$W/nvram.img
+rm -f $nv
+mark=pvm-nvram-$$-$(cut -d' ' -f1 /proc/uptime | tr -d .)
+# guest_check NAME: the guest's GUEST-TEST NAME line in $out passed.
 run_guest nvram1 "console=hvc0 quiet pvmtest=nvram pvmtest.nvram=write pvmtest.mark=$mark" --nvram $nv
 for t in nvram-found nvram-no-error nvram-rtas-log nvram-write; do guest_check $t nvram-run1; done
 [ "$rc" = 0 ] && ok "nvram-run1: pvm exits 0" || not_ok "nvram-run1: pvm exits 0 (got $rc)"
@@ -164,5 +184,5 @@ else
 	err_case "/dev/kvm unavailable" run -k $KERNEL -i $INITRD -m 512M
 fi
 
-echo "# smoke-inner done $passed passed, $failed failed"
+echo "# smoke-inner done $passed passed, $failed failed, $skipped skipped"
 [ $failed = 0 ]
