@@ -192,7 +192,7 @@ guest_key=$({
 	sha256sum "$busybox" "$root/scripts/mk-guest-initrd.sh" "$root/scripts/lib-modules.sh" |
 		cut -d' ' -f1
 	# The guest's modules: which ones, from which kernel.
-	echo "${GUEST_MODULES-virtio-rng pseries-rng}"
+	echo "${GUEST_MODULES-virtio-rng pseries-rng virtio_blk ext4}"
 	cat "$CACHE/stamp-kernel" 2>/dev/null || true
 	(cd "$root/guest-tests/linux" && find . -print0 | LC_ALL=C sort -z |
 		xargs -0 stat -c '%n %a %F %s' && find . -type f -print0 |
