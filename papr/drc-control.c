@@ -41,7 +41,8 @@ static int cmd_hotplug(struct vm *vm, struct json_object *args, struct json_obje
 	if (ret)
 		return control__error(err, ret == -ENOTSUP ? "unsupported" :
 					   ret == -EBUSY ? "busy" :
-					   ret == -ENOSPC ? "limit" : "bad-argument", "%s", why);
+					   ret == -ENOSPC || ret == -E2BIG ? "limit" :
+					   ret == -EINVAL ? "bad-argument" : "host", "%s", why);
 	json_object_object_add(res, "requested_bytes", json_object_new_int64(bytes));
 	return 0;
 }
