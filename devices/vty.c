@@ -214,7 +214,7 @@ static int vty__fdt(struct vm *vm, void *fdt, const struct fdt_place *at)
 	return fdt_end_node(fdt);
 }
 
-/* Control "query": the console is the VM's one device so far. */
+/* Control "query": the vty is always there (the console unless --console virtio). */
 static int vty__query(struct vm *vm __unused, struct json_object *res)
 {
 	struct json_object *devs, *vty;

@@ -49,6 +49,12 @@ static void add_buffer(struct test_ring *r, u16 i)
 	ring__avail(r, i);
 }
 
+/* The device's counters (pvm stat). */
+static const struct virtio_stats *stats(struct pci_dev *d)
+{
+	return &((struct virtio_dev *)d->priv)->stats;
+}
+
 static bool zeroes(const u8 *p, size_t n)
 {
 	while (n--)
@@ -234,6 +240,13 @@ TEST_F(vp, rng_fills_buffer)
 	EXPECT_EQ(1U, ring__used_idx(&self->r));
 	wr(d, VIRTIO_NOTIFY_OFF, 0, 4);
 	EXPECT_EQ(2U, ring__used_idx(&self->r));
+	/* The counters pvm stat shows: two doorbells of a queue, two fills. */
+	EXPECT_EQ(2U, stats(d)->notify_mmio);	/* not the one for no queue */
+	EXPECT_EQ(0U, stats(d)->notify_ioeventfd);
+	EXPECT_EQ(2U, stats(d)->requests);
+	EXPECT_EQ(128U, stats(d)->bytes);
+	EXPECT_EQ(0U, stats(d)->errors);
+	EXPECT_EQ(2U, stats(d)->irq_pci);
 }
 
 TEST_F(vp, notify_waits_for_driver_ok)
@@ -265,6 +278,7 @@ TEST_F(vp, bad_chain_fails_request)
 	EXPECT_EQ(0U, ring__used_len(&self->r, 0));
 	EXPECT_EQ(64U, ring__used_len(&self->r, 1));
 	EXPECT_EQ(0U, rd(d, VIRTIO_PCI_STATUS, 1) & VIRTIO_STATUS_NEEDS_RESET);
+	EXPECT_EQ(1U, stats(d)->errors);
 }
 
 TEST_F(vp, broken_ring_needs_reset)
@@ -407,6 +421,7 @@ TEST_F(vp, ioeventfd_follows_bar)
 	EXPECT_EQ(1U, ring__used_idx(&self->r));
 	EXPECT_EQ(64U, ring__used_len(&self->r, 0));
 	EXPECT_EQ(1U, fake_pci.notifies);	/* no irqfd: MSI-X not allocated */
+	EXPECT_EQ(1U, stats(d)->notify_ioeventfd);
 
 	wr(d, VIRTIO_PCI_STATUS, 0, 1);
 	EXPECT_EQ(0U, fake_accel.nr_ioeventfds);
@@ -438,6 +453,8 @@ TEST_F(vp, irqfd_per_vector)
 	EXPECT_EQ(0U, fake_pci.notifies);
 	ASSERT_EQ((ssize_t)sizeof(cnt), read(fake_accel.irqfds[0].fd, &cnt, sizeof(cnt)));
 	EXPECT_EQ(1U, cnt);
+	EXPECT_EQ(1U, stats(d)->irq_irqfd);
+	EXPECT_EQ(0U, stats(d)->irq_pci);
 
 	/* MSI-X gone (disabled, freed): back to the core, the irqfd dropped. */
 	fake_pci.msix_irq[1] = -1;
