@@ -112,11 +112,56 @@ int cmd_stop(int argc, char **argv)
 		      force ? "stopped" : "shutdown requested (the guest powers off)");
 }
 
+static s64 num(struct json_object *o, const char *key)
+{
+	return json_object_get_int64(control__get(o, key));
+}
+
+/* The vCPUs with their exits by kind. */
+static void print_vcpus(struct json_object *vcpus)
+{
+	size_t i;
+
+	printf("%-6s %-8s %12s %12s %12s %8s %6s\n", "vcpu", "state", "exits", "hcalls", "mmio",
+	       "intr", "fail");
+	for (i = 0; i < json_object_array_length(vcpus); i++) {
+		struct json_object *v = json_object_array_get_idx(vcpus, i);
+
+		printf("%-6" PRId64 " %-8s %12" PRId64 " %12" PRId64 " %12" PRId64 " %8" PRId64
+		       " %6" PRId64 "\n", num(v, "id"),
+		       json_object_get_string(control__get(v, "state")), num(v, "exits"),
+		       num(v, "hcalls"), num(v, "mmio"), num(v, "intr"), num(v, "fail"));
+	}
+}
+
+/* The devices' counters (a VM from before they existed has none). */
+static void print_devices(struct json_object *devs)
+{
+	size_t i;
+
+	if (!devs || !json_object_array_length(devs))
+		return;
+	printf("\n%-16s %-15s %19s %19s %10s %12s %7s\n", "device", "type",
+	       "kicks mmio/eventfd", "irqs irqfd/pci", "requests", "bytes", "errors");
+	for (i = 0; i < json_object_array_length(devs); i++) {
+		struct json_object *d = json_object_array_get_idx(devs, i);
+		char kicks[48], irqs[48];
+
+		snprintf(kicks, sizeof(kicks), "%" PRId64 "/%" PRId64, num(d, "notify_mmio"),
+			 num(d, "notify_ioeventfd"));
+		snprintf(irqs, sizeof(irqs), "%" PRId64 "/%" PRId64, num(d, "irq_irqfd"),
+			 num(d, "irq_pci"));
+		printf("%-16s %-15s %19s %19s %10" PRId64 " %12" PRId64 " %7" PRId64 "\n",
+		       json_object_get_string(control__get(d, "name")),
+		       json_object_get_string(control__get(d, "type")), kicks, irqs,
+		       num(d, "requests"), num(d, "bytes"), num(d, "errors"));
+	}
+}
+
 int cmd_stat(int argc, char **argv)
 {
-	struct json_object *resp = NULL, *res = NULL, *vcpus;
+	struct json_object *resp = NULL, *res = NULL;
 	bool json = want_json(&argc, argv);
-	size_t i;
 	int ret;
 
 	if (argc != 2) {
@@ -130,20 +175,10 @@ int cmd_stat(int argc, char **argv)
 		print_json(res);
 		goto out;
 	}
-	printf("uptime %.1f s, pvm RSS %" PRId64 " KiB\n",
-	       json_object_get_int64(control__get(res, "uptime_ms")) / 1000.0,
-	       json_object_get_int64(control__get(res, "rss_bytes")) / 1024);
-	vcpus = control__get(res, "vcpus");
-	printf("%-6s %-8s %12s %12s\n", "vcpu", "state", "exits", "hcalls");
-	for (i = 0; i < json_object_array_length(vcpus); i++) {
-		struct json_object *v = json_object_array_get_idx(vcpus, i);
-
-		printf("%-6" PRId64 " %-8s %12" PRId64 " %12" PRId64 "\n",
-		       json_object_get_int64(control__get(v, "id")),
-		       json_object_get_string(control__get(v, "state")),
-		       json_object_get_int64(control__get(v, "exits")),
-		       json_object_get_int64(control__get(v, "hcalls")));
-	}
+	printf("uptime %.1f s, pvm RSS %" PRId64 " KiB\n", num(res, "uptime_ms") / 1000.0,
+	       num(res, "rss_bytes") / 1024);
+	print_vcpus(control__get(res, "vcpus"));
+	print_devices(control__get(res, "devices"));
 out:
 	json_object_put(resp);
 	return ret;

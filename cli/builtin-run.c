@@ -48,6 +48,8 @@ const char run_usage[] =
 	"      --nvram FILE     keep the guest's NVRAM in FILE (created blank, 64 KiB,\n"
 	"                       if missing); default: a blank NVRAM in memory\n"
 	"      --rng            a virtio-rng PCI device fed by the host's getrandom()\n"
+	"      --console KIND   vty (default, hvc0) or virtio (virtio-console, hvc1; adds\n"
+	"                       console=hvc1 unless -p has a console=)\n"
 	"      --loglevel L     error, warning, info or debug (default warning)\n"
 	"      --no-sandbox     run without the seccomp sandbox (for debugging pvm)\n"
 	"      --no-reboot      end pvm (status 2) when the guest reboots; by default\n"
@@ -154,6 +156,19 @@ static int reboot_in_place(struct vm *vm)
 	return 0;
 }
 
+/* Whether the kernel command line names a console= of its own (not netconsole=). */
+static bool has_console_param(const char *params)
+{
+	const char *p = params;
+
+	while (p && (p = strstr(p, "console="))) {
+		if (p == params || p[-1] == ' ')
+			return true;
+		p++;
+	}
+	return false;
+}
+
 static int parse_args(int argc, char **argv, struct vm_config *cfg)
 {
 	static const struct option opts[] = {
@@ -176,6 +191,7 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 		{ "tpm-allow-all", no_argument, NULL, 'A' },
 		{ "no-sandbox", no_argument, NULL, 'S' },
 		{ "rng", no_argument, NULL, 'G' },
+		{ "console", required_argument, NULL, 'O' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -269,6 +285,16 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 		case 'G':
 			cfg->virtio_rng = true;
 			break;
+		case 'O':
+			if (!strcmp(optarg, "virtio")) {
+				cfg->virtio_console = true;
+			} else if (!strcmp(optarg, "vty")) {
+				cfg->virtio_console = false;
+			} else {
+				pr_err("--console %s: expected vty or virtio", optarg);
+				return PVM_EXIT_USAGE;
+			}
+			break;
 		case 'F':
 			n = strtoul(optarg, &end, 0);
 			if (*end || end == optarg || n >= PVM_MAX_VCPUS) {
@@ -310,6 +336,15 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 	if (!cfg->kernel) {
 		pr_err("no kernel given: use -k VMLINUX (see pvm run --help)");
 		return PVM_EXIT_USAGE;
+	}
+	if (cfg->virtio_console && !has_console_param(cfg->params)) {
+		static char *params;
+
+		/* The guest's /dev/console on the virtio port (hvc0 is the vty). */
+		if (asprintf(&params, "%s%sconsole=hvc1", cfg->params ? cfg->params : "",
+			     cfg->params && *cfg->params ? " " : "") < 0)
+			return PVM_EXIT_INTERNAL;
+		cfg->params = params;
 	}
 	if (cfg->threads != 1 && cfg->threads != 2 && cfg->threads != 4 && cfg->threads != 8) {
 		pr_err("--threads %u: must be 1, 2, 4 or 8", cfg->threads);

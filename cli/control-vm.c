@@ -83,10 +83,17 @@ static s64 open_fds(void)
 	return n - 1;	/* not the one reading the directory */
 }
 
+static void add_counter(struct json_object *o, const char *key, const u64 *counter)
+{
+	json_object_object_add(o, key, json_object_new_int64(
+		(s64)__atomic_load_n(counter, __ATOMIC_RELAXED)));
+}
+
 static int cmd_stats(struct vm *vm, struct json_object *args __unused, struct json_object *res,
-		     struct control_error *err __unused, struct control_call *call __unused)
+		     struct control_error *err, struct control_call *call __unused)
 {
 	struct json_object *vcpus = json_object_new_array();
+	struct json_object *devs = json_object_new_array();
 	struct timespec now;
 	unsigned int i;
 
@@ -104,12 +111,23 @@ static int cmd_stats(struct vm *vm, struct json_object *args __unused, struct js
 		json_object_object_add(o, "id", json_object_new_int64(v->id));
 		json_object_object_add(o, "state", json_object_new_string(
 			v->state == VCPU_RUNNING ? "running" : "stopped"));
-		json_object_object_add(o, "exits", json_object_new_int64(v->stat_exits));
-		json_object_object_add(o, "hcalls", json_object_new_int64(v->stat_hcalls));
+		add_counter(o, "exits", &v->stat_exits);
+		add_counter(o, "hcalls", &v->stat_hcalls);
+		/* The other exit kinds (vmm/vcpu-loop.c); exits is their sum. */
+		add_counter(o, "mmio", &v->stat_mmio);
+		add_counter(o, "intr", &v->stat_intr);
+		add_counter(o, "fail", &v->stat_fail);
 		json_object_array_add(vcpus, o);
 	}
 	pthread_mutex_unlock(&vm->lock);
 	json_object_object_add(res, "vcpus", vcpus);
+	json_object_object_add(res, "devices", devs);
+	for (i = 0; i < vm->nr_modules_up; i++) {
+		const struct module *m = vm->modules[i];
+
+		if (m->stats && m->stats(vm, devs))
+			return control__error(err, "internal", "%s: no counters", m->name);
+	}
 	return 0;
 }
 

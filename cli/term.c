@@ -9,11 +9,11 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "pvm/console.h"
 #include "pvm/event.h"
 #include "pvm/log.h"
 #include "cli/term.h"
 #include "pvm/vm.h"
-#include "devices/vty.h"
 
 static struct termios saved;
 static int saved_fd = -1;
@@ -68,7 +68,7 @@ static size_t filter_escape(struct vm *vm, u8 *buf, size_t n)
 	return o;
 }
 
-/* Console input the guest has not taken yet (its buffer was full). */
+/* Console input the guest has not taken yet (its buffer was full, or none posted). */
 static u8 pend_buf[256];
 static size_t pend_len, pend_off;
 static int term_fd = -1;
@@ -77,9 +77,10 @@ static void term_flush(struct vm *vm)
 {
 	size_t took;
 
-	if (!pend_len || !vty__get(vm))
+	if (!pend_len)
 		return;
-	took = vty__input(vty__get(vm), pend_buf + pend_off, pend_len);
+	/* Whichever device is the console (vty, virtio-console) takes it. */
+	took = console__input(vm, pend_buf + pend_off, pend_len);
 	pend_off += took;
 	pend_len -= took;
 	/* Drained: take more input from the terminal again. */

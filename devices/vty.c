@@ -11,14 +11,13 @@
  */
 #include <errno.h>
 #include <stdio.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #include <json-c/json.h>
 #include <libfdt.h>
 
+#include "pvm/console.h"
 #include "pvm/fdt.h"
 #include "pvm/hcall.h"
 #include "pvm/irq.h"
@@ -37,7 +36,6 @@ static inline struct vty *vty_of(struct vm *vm)
 
 struct vty {
 	struct vm *vm;
-	int out_fd;
 	int irq;		/* XICS source, or < 0: the guest polls */
 	bool irq_off;		/* H_VIO_SIGNAL disabled the interrupt */
 	pthread_mutex_t lock;
@@ -45,37 +43,10 @@ struct vty {
 	size_t head, count;
 };
 
-/*
- * Console backpressure: like a serial line, a stdout that does not drain
- * holds the writing vCPU (nothing the guest printed is lost while someone
- * reads). But never past the VM's end: a kick (EINTR) or the exit eventfd
- * while waiting drops the rest, so pvm stop --force and Ctrl-a x always
- * work. A closed stdout drops output and keeps the guest running.
- */
+/* Backpressure as every console device: pvm/console.h, console__write(). */
 void vty__output(struct vty *vty, const u8 *buf, size_t len)
 {
-	struct vm *vm = vty->vm;
-
-	while (len) {
-		ssize_t n = write(vty->out_fd, buf, len);
-
-		if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
-			struct pollfd p[2] = {
-				{ .fd = vty->out_fd, .events = POLLOUT },
-				{ .fd = vm->exit_efd, .events = POLLIN },
-			};
-
-			if (vm__exiting(vm))
-				return;
-			if (errno == EAGAIN && poll(p, 2, -1) > 0 && p[1].revents)
-				return;
-			continue;
-		}
-		if (n <= 0)
-			return;
-		buf += n;
-		len -= n;
-	}
+	console__write(vty->vm, buf, len);
 }
 
 size_t vty__input_room(struct vty *vty)
@@ -101,6 +72,15 @@ size_t vty__input(struct vty *vty, const u8 *buf, size_t len)
 		irq__raise(vty->vm, vty->irq);
 	return i;
 }
+
+static size_t vty__console_input(void *opaque, const u8 *buf, size_t len)
+{
+	return vty__input(opaque, buf, len);
+}
+
+static const struct console_ops vty_console_ops = {
+	.input = vty__console_input,
+};
 
 static bool vty_unit(u64 unit)
 {
@@ -172,12 +152,17 @@ static int vty__init(struct vm *vm)
 	if (!vty)
 		return -ENOMEM;
 	vty->vm = vm;
-	vty->out_fd = vm->cfg.console_fd;
 	vty->irq = irq__alloc(vm, false);
 	if (vty->irq == -ENODEV)
 		pr_info("console without interrupt: the guest will poll it");
 	pthread_mutex_init(&vty->lock, NULL);
 	vm__set_priv(vm, &vty_module, vty);
+	/*
+	 * Terminal input goes to the vty unless virtio-console is the console;
+	 * the vty stays either way for early boot output (hvc0, udbg).
+	 */
+	if (!vm->cfg.virtio_console)
+		console__register(vm, &vty_console_ops, vty);
 	ret = hcall__register(vm, H_PUT_TERM_CHAR, h_put_term_char);
 	if (!ret)
 		ret = hcall__register(vm, H_GET_TERM_CHAR, h_get_term_char);
@@ -198,6 +183,8 @@ int vty__irq(struct vty *vty)
 
 static void vty__exit(struct vm *vm)
 {
+	if (vm->console_opaque && vm->console_opaque == vty_of(vm))
+		console__register(vm, NULL, NULL);
 	free(vty_of(vm));
 	vm__set_priv(vm, &vty_module, NULL);
 }
@@ -227,7 +214,7 @@ static int vty__fdt(struct vm *vm, void *fdt, const struct fdt_place *at)
 	return fdt_end_node(fdt);
 }
 
-/* Control "query": the console is the VM's one device so far. */
+/* Control "query": the vty is always there (the console unless --console virtio). */
 static int vty__query(struct vm *vm __unused, struct json_object *res)
 {
 	struct json_object *devs, *vty;

@@ -199,7 +199,9 @@ static void *loop_thread(void *arg)
 
 FIXTURE_SETUP(ctl)
 {
-	const struct testvm_opts o = { .name = "ctltest", .nr_cpus = 1, .xics = true };
+	/* With a virtio device, for the counters "stats" reports per device. */
+	const struct testvm_opts o = { .name = "ctltest", .nr_cpus = 1, .xics = true,
+				       .virtio_rng = true };
 
 	snprintf(self->dir, sizeof(self->dir), "/tmp/pvm-ctl-test-%d", getpid());
 	setenv("PVM_SOCKET_DIR", self->dir, 1);
@@ -249,6 +251,40 @@ TEST_F(ctl, query)
 	EXPECT_STREQ("7", field(r, "id", NULL));
 	EXPECT_STREQ("ctltest", field(r, "result", "name"));
 	EXPECT_STREQ("running", field(r, "result", "state"));
+	json_object_put(r);
+	close(fd);
+}
+
+/* Additive fields: vCPU exits by kind, a "devices" array with the virtio counters. */
+TEST_F(ctl, stats_exit_kinds_and_device_counters)
+{
+	static const char *const counters[] = { "notify_mmio", "notify_ioeventfd", "irq_irqfd",
+						"irq_pci", "requests", "bytes", "errors" };
+	struct json_object *r, *vcpus, *devs, *dev;
+	int fd = connect_to(self->path);
+	unsigned int i;
+
+	ASSERT_LE(0, fd);
+	self->t.vm.vcpus[0]->stat_mmio = 3;
+	self->t.vm.vcpus[0]->stat_exits = 3;
+	r = ask(fd, "{\"id\":1,\"command\":\"stats\"}\n");
+	ASSERT_NE(NULL, r);
+	EXPECT_STREQ("true", field(r, "ok", NULL));
+	vcpus = jget(r, "result", "vcpus");
+	ASSERT_EQ(1U, json_object_array_length(vcpus));
+	EXPECT_STREQ("3", field(json_object_array_get_idx(vcpus, 0), "exits", NULL));
+	EXPECT_STREQ("3", field(json_object_array_get_idx(vcpus, 0), "mmio", NULL));
+	EXPECT_STREQ("0", field(json_object_array_get_idx(vcpus, 0), "hcalls", NULL));
+	EXPECT_STREQ("0", field(json_object_array_get_idx(vcpus, 0), "intr", NULL));
+	EXPECT_STREQ("0", field(json_object_array_get_idx(vcpus, 0), "fail", NULL));
+	devs = jget(r, "result", "devices");
+	ASSERT_TRUE(json_object_is_type(devs, json_type_array));
+	ASSERT_EQ(1U, json_object_array_length(devs));
+	dev = json_object_array_get_idx(devs, 0);
+	EXPECT_STREQ("rng", field(dev, "name", NULL));
+	EXPECT_STREQ("virtio-rng", field(dev, "type", NULL));
+	for (i = 0; i < ARRAY_SIZE(counters); i++)
+		EXPECT_STREQ("0", field(dev, counters[i], NULL));
 	json_object_put(r);
 	close(fd);
 }

@@ -180,6 +180,8 @@ TEST_F(exit, mmio_reaches_the_range_with_offset_len_and_data)
 	EXPECT_EQ(1U, r.writes);
 	EXPECT_EQ(5ULL, self->v->stat_exits);
 	EXPECT_EQ(0ULL, self->v->stat_hcalls);
+	EXPECT_EQ(5ULL, self->v->stat_mmio);
+	EXPECT_EQ(0ULL, self->v->stat_intr);
 	EXPECT_EQ(VM_EXIT_POWEROFF, self->t.vm.exit_reason);
 }
 
@@ -193,6 +195,8 @@ TEST_F(exit, kicks_and_interrupted_runs_just_loop)
 	vcpu__run(self->v);
 	EXPECT_EQ(2U, fake_accel.nr_done);
 	EXPECT_EQ(2ULL, self->v->stat_exits);
+	EXPECT_EQ(1ULL, self->v->stat_intr);
+	EXPECT_EQ(1ULL, self->v->stat_hcalls);
 	EXPECT_EQ(VM_EXIT_POWEROFF, self->t.vm.exit_reason);
 }
 
@@ -209,6 +213,8 @@ TEST_F(exit, a_failed_vcpu_ends_the_vm_with_a_fault)
 	EXPECT_EQ(1U, fake_accel.dumps);
 	EXPECT_EQ(0U, fake_accel.nr_done);
 	EXPECT_EQ(NULL, last_vcpu);
+	EXPECT_EQ(1ULL, self->v->stat_fail);
+	EXPECT_EQ(1ULL, self->v->stat_exits);
 }
 
 TEST_F(exit, an_accelerator_error_ends_the_vm_with_a_fault)

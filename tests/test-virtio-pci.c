@@ -18,116 +18,11 @@
 
 #include "kselftest_harness.h"
 
-/*
- * ---- A fake PCI core: the transport's calls into devices/pci.c land here
- * (the Makefile links this test with -Wl,--wrap for them), so a test sees
- * exactly what the transport asked the core for. ----
- */
-static struct {
-	struct pci_dev *dev;
-	unsigned int notifies;
-	unsigned int last_vector;
-	unsigned int intx_calls;
-	bool intx;
-	int msix_irq[PCI_MAX_MSIX];
-} fake_pci;
-
-static void fake_pci__reset(void)
-{
-	memset(&fake_pci, 0, sizeof(fake_pci));
-	memset(fake_pci.msix_irq, 0xff, sizeof(fake_pci.msix_irq));
-}
-
-int __wrap_pci__add_cap(struct pci_dev *d, u8 id, const void *body, u8 len)
-{
-	u8 off = d->cap_end ? d->cap_end : 0x40, *link = &d->cfg[PCI_CAPABILITY_LIST];
-
-	if (off + 2 + len > PCI_CFG_SIZE)
-		return -ENOSPC;
-	while (*link)
-		link = &d->cfg[*link + 1];
-	*link = off;
-	d->cfg[off] = id;
-	d->cfg[off + 1] = 0;
-	memcpy(&d->cfg[off + 2], body, len);
-	d->cap_end = ALIGN_UP(off + 2 + len, 4);
-	return off;
-}
-
-int __wrap_pci__register(struct vm *vm, struct pci_dev *d)
-{
-	d->vm = vm;
-	fake_pci.dev = d;
-	return 0;
-}
-
-int __wrap_pci__notify(struct pci_dev *d __unused, unsigned int v)
-{
-	fake_pci.notifies++;
-	fake_pci.last_vector = v;
-	return 0;
-}
-
-int __wrap_pci__intx(struct pci_dev *d __unused, bool level)
-{
-	fake_pci.intx_calls++;
-	fake_pci.intx = level;
-	return 0;
-}
-
-int __wrap_pci__msix_irq(struct pci_dev *d __unused, unsigned int v)
-{
-	return v < PCI_MAX_MSIX ? fake_pci.msix_irq[v] : -1;
-}
-void __wrap_pci__unregister(struct pci_dev *d __unused)
-{
-	fake_pci.dev = NULL;
-}
-/* ---- end of the fake PCI core ---- */
+#include "fake-pci.h"
+#include "virtio-driver.h"
 
 #define QSIZE 8
 #define BUF 0x8000ULL
-#define STATUS_UP (VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER)
-#define F_VERSION_1 (1ULL << VIRTIO_F_VERSION_1)
-#define F_EVENT_IDX (1ULL << VIRTIO_RING_F_EVENT_IDX)
-#define F_INDIRECT (1ULL << VIRTIO_RING_F_INDIRECT_DESC)
-#define NO_VECTOR ((u64)VIRTIO_MSI_NO_VECTOR)
-
-static u64 rd(struct pci_dev *d, u64 off, u32 len)
-{
-	u8 b[8] = { 0 };
-	u64 v = 0;
-	u32 i;
-
-	d->bar[VIRTIO_BAR].ops->read(d->bar[VIRTIO_BAR].opaque, off, b, len);
-	for (i = 0; i < len; i++)
-		v |= (u64)b[i] << (8 * i);
-	return v;
-}
-
-static void wr(struct pci_dev *d, u64 off, u64 v, u32 len)
-{
-	u8 b[8];
-	u32 i;
-
-	for (i = 0; i < len; i++)
-		b[i] = v >> (8 * i);
-	d->bar[VIRTIO_BAR].ops->write(d->bar[VIRTIO_BAR].opaque, off, b, len);
-}
-
-/* Features as the driver acks them; returns the status read back. */
-static u8 negotiate(struct pci_dev *d, u64 features)
-{
-	wr(d, VIRTIO_PCI_STATUS, VIRTIO_STATUS_ACKNOWLEDGE, 1);
-	wr(d, VIRTIO_PCI_STATUS, STATUS_UP, 1);
-	wr(d, VIRTIO_PCI_GFSELECT, 0, 4);
-	wr(d, VIRTIO_PCI_GF, (u32)features, 4);
-	wr(d, VIRTIO_PCI_GFSELECT, 1, 4);
-	wr(d, VIRTIO_PCI_GF, features >> 32, 4);
-	wr(d, VIRTIO_PCI_STATUS, STATUS_UP | VIRTIO_STATUS_FEATURES_OK, 1);
-	return rd(d, VIRTIO_PCI_STATUS, 1);
-}
-
 /* Queue 0 on r's rings with MSI-X vector 1, enabled; DRIVER_OK if ok. */
 static void setup_queue(struct pci_dev *d, const struct test_ring *r, bool driver_ok)
 {
@@ -152,6 +47,12 @@ static void add_buffer(struct test_ring *r, u16 i)
 	memset(r->ram + BUF + 0x100 * i, 0, 64);
 	ring__desc(r, i, BUF + 0x100 * i, 64, VIRTQ_DESC_F_WRITE, 0);
 	ring__avail(r, i);
+}
+
+/* The device's counters (pvm stat). */
+static const struct virtio_stats *stats(struct pci_dev *d)
+{
+	return &((struct virtio_dev *)d->priv)->stats;
 }
 
 static bool zeroes(const u8 *p, size_t n)
@@ -339,6 +240,13 @@ TEST_F(vp, rng_fills_buffer)
 	EXPECT_EQ(1U, ring__used_idx(&self->r));
 	wr(d, VIRTIO_NOTIFY_OFF, 0, 4);
 	EXPECT_EQ(2U, ring__used_idx(&self->r));
+	/* The counters pvm stat shows: two doorbells of a queue, two fills. */
+	EXPECT_EQ(2U, stats(d)->notify_mmio);	/* not the one for no queue */
+	EXPECT_EQ(0U, stats(d)->notify_ioeventfd);
+	EXPECT_EQ(2U, stats(d)->requests);
+	EXPECT_EQ(128U, stats(d)->bytes);
+	EXPECT_EQ(0U, stats(d)->errors);
+	EXPECT_EQ(2U, stats(d)->irq_pci);
 }
 
 TEST_F(vp, notify_waits_for_driver_ok)
@@ -370,6 +278,7 @@ TEST_F(vp, bad_chain_fails_request)
 	EXPECT_EQ(0U, ring__used_len(&self->r, 0));
 	EXPECT_EQ(64U, ring__used_len(&self->r, 1));
 	EXPECT_EQ(0U, rd(d, VIRTIO_PCI_STATUS, 1) & VIRTIO_STATUS_NEEDS_RESET);
+	EXPECT_EQ(1U, stats(d)->errors);
 }
 
 TEST_F(vp, broken_ring_needs_reset)
@@ -512,6 +421,7 @@ TEST_F(vp, ioeventfd_follows_bar)
 	EXPECT_EQ(1U, ring__used_idx(&self->r));
 	EXPECT_EQ(64U, ring__used_len(&self->r, 0));
 	EXPECT_EQ(1U, fake_pci.notifies);	/* no irqfd: MSI-X not allocated */
+	EXPECT_EQ(1U, stats(d)->notify_ioeventfd);
 
 	wr(d, VIRTIO_PCI_STATUS, 0, 1);
 	EXPECT_EQ(0U, fake_accel.nr_ioeventfds);
@@ -543,6 +453,8 @@ TEST_F(vp, irqfd_per_vector)
 	EXPECT_EQ(0U, fake_pci.notifies);
 	ASSERT_EQ((ssize_t)sizeof(cnt), read(fake_accel.irqfds[0].fd, &cnt, sizeof(cnt)));
 	EXPECT_EQ(1U, cnt);
+	EXPECT_EQ(1U, stats(d)->irq_irqfd);
+	EXPECT_EQ(0U, stats(d)->irq_pci);
 
 	/* MSI-X gone (disabled, freed): back to the core, the irqfd dropped. */
 	fake_pci.msix_irq[1] = -1;

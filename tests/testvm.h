@@ -56,6 +56,7 @@ struct testvm_opts {
 	int nvram_fd;
 	bool test_exit;		/* vm_config.test_exit: H_PVM_EXIT registered */
 	bool virtio_rng;	/* vm_config.virtio_rng: a virtio-rng PCI function */
+	bool virtio_console;	/* vm_config.virtio_console: the console on virtio */
 	/* fake_accel.ioeventfd / .irqfd while the machine is set up, and after. */
 	bool ioeventfd, irqfd;
 };
@@ -103,6 +104,7 @@ static inline int testvm__setup(struct testvm *t, const struct testvm_opts *o)
 	cfg.nvram_fd = o->nvram_fd;
 	cfg.test_exit = o->test_exit;
 	cfg.virtio_rng = o->virtio_rng;
+	cfg.virtio_console = o->virtio_console;
 	if (o->hvpipe_ids)
 		memcpy(cfg.hvpipe_ids, o->hvpipe_ids,
 		       sizeof(u32) * MIN(o->nr_hvpipe, (unsigned int)HVPIPE_MAX_SOURCES));

@@ -254,10 +254,14 @@ static void bar_write(void *opaque, u64 off, const u8 *data, u32 len)
 	} else {
 		/* Any store to queue q's address notifies q; the data says nothing. */
 		off -= VIRTIO_NOTIFY_OFF;
-		if (off < (u64)VIRTIO_NOTIFY_MULT * vdev->nr_queues)
+		if (off < (u64)VIRTIO_NOTIFY_MULT * vdev->nr_queues) {
+			virtio__stat_add(&vdev->stats.notify_mmio, 1);
 			virtio__notify(vdev, off / VIRTIO_NOTIFY_MULT);
+		}
 	}
 	virtio__unlock(vdev);
+	if (vdev->ops->unlocked)
+		vdev->ops->unlocked(vdev);
 }
 
 const struct mmio_ops virtio_bar_ops = {

@@ -72,10 +72,18 @@ static void signal_vector(struct virtio_dev *vdev, unsigned int v)
 {
 	u64 one = 1;
 
-	if (irqfd_sync(vdev, v) && write(vdev->irqfd[v], &one, sizeof(one)) == sizeof(one))
+	if (irqfd_sync(vdev, v) && write(vdev->irqfd[v], &one, sizeof(one)) == sizeof(one)) {
+		virtio__stat_add(&vdev->stats.irq_irqfd, 1);
 		return;
+	}
 	/* MSI-X (or its PBA while masked), else INTx: the core decides. */
+	virtio__stat_add(&vdev->stats.irq_pci, 1);
 	pci__notify(&vdev->pci, v);
+}
+
+void virtio__lock(struct virtio_dev *vdev)
+{
+	pthread_mutex_lock(&vdev->lock);
 }
 
 /* Drop vdev->lock, then deliver what the ops asked for while it was held. */
@@ -104,8 +112,10 @@ void virtio__unlock(struct virtio_dev *vdev)
 		for (v = 0; v < PCI_MAX_MSIX; v++)
 			if (vectors & (1ULL << v))
 				signal_vector(vdev, v);
-		if (novector)
+		if (novector) {
+			virtio__stat_add(&vdev->stats.irq_pci, 1);
 			pci__notify(&vdev->pci, VIRTIO_MSI_NO_VECTOR);
+		}
 	}
 	pthread_mutex_unlock(&vdev->intx_lock);
 }
@@ -190,7 +200,8 @@ void virtio__ioevent(struct virtio_dev *vdev, unsigned int q)
 {
 	struct virtio_queue *vq = &vdev->queues[q];
 	u64 gpa = vdev->bar_gpa + VIRTIO_NOTIFY_OFF + VIRTIO_NOTIFY_MULT * q;
-	bool want = vdev->on_loop && vdev->bar_live && vq->enabled && !vq->broken;
+	bool want = vdev->on_loop && vdev->bar_live && vq->enabled && !vq->broken &&
+		    !(vdev->exit_queues & (1ULL << q));
 	int ret;
 
 	if (vq->ioevent && (!want || vq->ioevent_gpa != gpa)) {
@@ -219,6 +230,7 @@ static void ioevent_fired(struct vm *vm __unused, int fd, u32 events __unused, v
 
 	if (read(fd, &cnt, sizeof(cnt)) != sizeof(cnt))
 		return;
+	virtio__stat_add(&vdev->stats.notify_ioeventfd, 1);
 	pthread_mutex_lock(&vdev->lock);
 	virtio__notify(vdev, vq - vdev->queues);
 	virtio__unlock(vdev);

@@ -53,6 +53,7 @@ static void rng__notify(struct virtio_dev *vdev, unsigned int q)
 	struct virtq_seg seg[RNG_MAX_SEGS];
 	struct virtq_chain c;
 	unsigned int budget, pushed = 0;
+	u32 n;
 	int ret;
 
 	if (!vq)
@@ -67,10 +68,15 @@ static void rng__notify(struct virtio_dev *vdev, unsigned int q)
 			return;
 		}
 		/* A bad chain is a failed request: handed back with nothing written. */
-		if (virtq__push(vq, c.head, ret < 0 ? 0 : rng__fill(&c))) {
+		n = ret < 0 ? 0 : rng__fill(&c);
+		if (ret < 0)
+			virtio__stat_add(&vdev->stats.errors, 1);
+		if (virtq__push(vq, c.head, n)) {
 			virtio__queue_broken(vdev, q);
 			return;
 		}
+		virtio__stat_add(&vdev->stats.requests, 1);
+		virtio__stat_add(&vdev->stats.bytes, n);
 		pushed++;
 	}
 	if (pushed)
@@ -110,6 +116,13 @@ static int virtio_rng__start(struct vm *vm)
 	return rng ? virtio__start(&rng->vdev) : 0;
 }
 
+static int virtio_rng__stats(struct vm *vm, struct json_object *devices)
+{
+	struct virtio_rng *rng = vm__priv(vm, &virtio_rng_module);
+
+	return rng ? virtio__stats_json(&rng->vdev, "virtio-rng", devices) : 0;
+}
+
 static void virtio_rng__exit(struct vm *vm)
 {
 	struct virtio_rng *rng = vm__priv(vm, &virtio_rng_module);
@@ -126,4 +139,5 @@ const struct module virtio_rng_module = {
 	.init = virtio_rng__init,
 	.start = virtio_rng__start,
 	.exit = virtio_rng__exit,
+	.stats = virtio_rng__stats,
 };

@@ -16,28 +16,38 @@
 #include "pvm/mmio.h"
 #include "pvm/vm.h"
 
+/* Only this vCPU's thread writes its counters; "stats" reads them on the main loop. */
+static void count(struct vcpu *v, u64 *kind)
+{
+	__atomic_store_n(&v->stat_exits, v->stat_exits + 1, __ATOMIC_RELAXED);
+	__atomic_store_n(kind, *kind + 1, __ATOMIC_RELAXED);
+}
+
 bool vcpu__handle_exit(struct vcpu *v, struct vcpu_exit *e)
 {
 	struct vm *vm = v->vm;
 
-	v->stat_exits++;
 	switch (e->kind) {
 	case VCPU_EXIT_INTR:
+		count(v, &v->stat_intr);
 		return true;
 	case VCPU_EXIT_HCALL:
-		v->stat_hcalls++;
+		count(v, &v->stat_hcalls);
 		e->hcall.ret = hcall__dispatch(vm, v, e->hcall.nr, e->hcall.args);
 		return true;
 	case VCPU_EXIT_MMIO:
+		count(v, &v->stat_mmio);
 		/* A length beyond data[] is refused there, not trimmed here. */
 		mmio__access(vm, e->mmio.addr, e->mmio.data, e->mmio.len, e->mmio.write);
 		return true;
 	case VCPU_EXIT_FAIL:
+		count(v, &v->stat_fail);
 		/* The accelerator may not have terminated a copied-in reason. */
 		e->fail.reason[sizeof(e->fail.reason) - 1] = '\0';
 		pr_err("vcpu %u: %s", v->id, e->fail.reason);
 		break;
 	default:
+		count(v, &v->stat_fail);
 		pr_err("vcpu %u: unknown exit kind %d", v->id, e->kind);
 		break;
 	}
@@ -77,6 +87,7 @@ void vcpu__run(struct vcpu *v)
 		}
 		memset(&e, 0, sizeof(e));
 		r = accel__vcpu_run(v, &e);
+		/* Kicked before entering the guest: not an exit, nothing counted. */
 		if (r == -EINTR)
 			continue;
 		if (r || !vcpu__handle_exit(v, &e))

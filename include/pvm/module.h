@@ -63,6 +63,14 @@ struct module {
 	 */
 	int (*query)(struct vm *vm, struct json_object *result);
 	/*
+	 * Control "stats": append this module's counters to devices, the
+	 * result's "devices" array (one object per device, with "name" and
+	 * "type"; docs/control-protocol.md). Runs on the main loop while the
+	 * vCPUs run: read counters atomically, take no lock a vCPU may hold
+	 * while it waits on the host.
+	 */
+	int (*stats)(struct vm *vm, struct json_object *devices);
+	/*
 	 * Control "stop" without force: ask the guest to shut down in order.
 	 * 0 asked; -ENOTSUP this VM cannot ask, -EBUSY not now; why says so.
 	 * The first module that has the hook is asked.

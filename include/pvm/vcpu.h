@@ -25,9 +25,15 @@ struct vcpu {
 	pthread_t thread;
 	pthread_cond_t cond;	/* signalled on start and on VM stop */
 	void *accel;		/* accelerator-private state */
-	/* Written only by the vCPU's thread; read for "stats". */
+	/*
+	 * Exits by kind, written only by the vCPU's thread (relaxed atomics),
+	 * read for "stats": stat_exits is the sum of the four kinds.
+	 */
 	u64 stat_exits;
 	u64 stat_hcalls;
+	u64 stat_mmio;
+	u64 stat_intr;		/* kicked out of the guest (KVM_EXIT_INTR) */
+	u64 stat_fail;
 };
 
 /* Allocate and publish in vm->vcpus (boot vCPUs). */

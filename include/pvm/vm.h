@@ -68,6 +68,7 @@ struct vm_config {
 	bool no_sandbox;	/* --no-sandbox: no seccomp filters */
 	bool no_reboot;		/* --no-reboot: a guest reboot ends pvm (status 2) */
 	bool virtio_rng;	/* --rng: a virtio-rng PCI function (virtio/rng.c) */
+	bool virtio_console;	/* --console virtio: the console is virtio/console.c */
 	unsigned int test_fail_vcpu;	/* --test-fail-vcpu ID: ID + 1; 0 = none */
 	int console_fd;		/* where the guest's console output goes */
 	const char *nvram_path;	/* --nvram: the image file, opened as nvram_fd */
@@ -77,6 +78,7 @@ struct vm_config {
 #define PVM_MAX_HANDLERS 128
 #define PVM_MAX_MODULES 32
 
+struct console_ops;
 struct hcall_table;
 struct handler;
 struct module;
@@ -90,6 +92,10 @@ struct vm {
 	unsigned int nr_vcpus;
 
 	struct hcall_table *hcalls;	/* every VM has one (vmm/hcall.c) */
+
+	/* The console device that takes terminal input (pvm/console.h). */
+	const struct console_ops *console_ops;
+	void *console_opaque;
 
 	/* The machine's parts (include/pvm/module.h) and their state. */
 	const struct module *const *modules;

@@ -111,7 +111,34 @@ struct virtio_ops {
 	void (*queue_notify)(struct virtio_dev *vdev, unsigned int q);
 	/* The device was reset (status 0, PCI reset, reboot); queues are off. */
 	void (*reset)(struct virtio_dev *vdev);
+	/*
+	 * After a guest access to the virtio BAR (an MMIO exit, on the vCPU
+	 * that made it), once vdev->lock is dropped and its interrupts are
+	 * sent: work that may wait on the host, such as the console's output,
+	 * which must never hold vdev->lock nor run on the main loop.
+	 */
+	void (*unlocked)(struct virtio_dev *vdev);
 };
+
+/*
+ * Counters a virtio device keeps for pvm stat (control "stats"), updated
+ * with relaxed atomics and read without a lock. The transport counts
+ * notifications and interrupts; the device its requests.
+ */
+struct virtio_stats {
+	u64 notify_mmio;	/* queue notifications by MMIO exit */
+	u64 notify_ioeventfd;	/* ... by ioeventfd, served on the main loop */
+	u64 irq_irqfd;		/* interrupts sent through an irqfd */
+	u64 irq_pci;		/* ... through the PCI core (MSI-X, its PBA, INTx) */
+	u64 requests;		/* chains served */
+	u64 bytes;		/* payload bytes moved, either way */
+	u64 errors;		/* chains failed (bad chain, host I/O error) */
+};
+
+static inline void virtio__stat_add(u64 *counter, u64 n)
+{
+	__atomic_fetch_add(counter, n, __ATOMIC_RELAXED);
+}
 
 struct virtio_queue {
 	struct virtio_dev *dev;
@@ -134,7 +161,13 @@ struct virtio_dev {
 	unsigned int nr_queues;	/* 1..VIRTIO_MAX_QUEUES */
 	u16 queue_max;		/* largest queue size offered (a power of two) */
 	u32 config_size;	/* device config bytes, <= VIRTIO_DEVCFG_MAX */
+	/*
+	 * Queues whose notifications must come as MMIO exits (no ioeventfd):
+	 * their work then runs on the guest's vCPU, never on the main loop.
+	 */
+	u64 exit_queues;	/* bit q: queue q */
 	void *priv;
+	struct virtio_stats stats;
 
 	/* The transport's. */
 	struct pci_dev pci;
@@ -168,6 +201,18 @@ int virtio__init(struct vm *vm, struct virtio_dev *vdev);
 int virtio__start(struct virtio_dev *vdev);
 /* Drop eventfds and state (module exit); safe after a failed init. */
 void virtio__exit(struct virtio_dev *vdev);
+
+/*
+ * Outside the ops (e.g. host input arriving on the main loop): take
+ * vdev->lock; virtio__unlock() drops it and sends the interrupts that
+ * virtio__queue_done() asked for meanwhile. Never wait on the host between.
+ */
+void virtio__lock(struct virtio_dev *vdev);
+void virtio__unlock(struct virtio_dev *vdev);
+
+/* json-c: append {"name", "type", and the counters} to the array devices. */
+struct json_object;
+int virtio__stats_json(struct virtio_dev *vdev, const char *type, struct json_object *devices);
 
 /* Under vdev->lock (in an op): queue q's ring, or NULL when off or broken. */
 struct virtq *virtio__queue(struct virtio_dev *vdev, unsigned int q);

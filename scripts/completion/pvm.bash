@@ -36,12 +36,16 @@ _pvm()
 			COMPREPLY=($(compgen -W "error warning info debug" -- "$cur"))
 			return
 			;;
+		--console)
+			COMPREPLY=($(compgen -W "vty virtio" -- "$cur"))
+			return
+			;;
 		-p | --params | -m | --mem | --max-mem | -c | --cpus | --max-cpus | -n | --name | --hvpipe-source)
 			return
 			;;
 		esac
 		COMPREPLY=($(compgen -W "--kernel --initrd --params --mem --max-mem --cpus --max-cpus
-			--threads --name --nvram --hvpipe-source --tpm --tpm-allow-all --rng --loglevel --no-sandbox --no-reboot --test-exit --test-fail-vcpu --help" -- "$cur"))
+			--threads --name --nvram --hvpipe-source --tpm --tpm-allow-all --rng --console --loglevel --no-sandbox --no-reboot --test-exit --test-fail-vcpu --help" -- "$cur"))
 		;;
 	check | list)
 		COMPREPLY=($(compgen -W "--json --help" -- "$cur"))
