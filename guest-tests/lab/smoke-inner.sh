@@ -121,6 +121,23 @@ done
 grep '^GUEST-INFO' "$out" | sed 's/^/# /'
 [ "$rc" = 0 ] && ok "virtio-rng: pvm exits 0" || not_ok "virtio-rng: pvm exits 0 (got $rc)"
 
+# (a1b) the console on a virtio port (pvm run --console virtio): output and,
+# needing the interrupt, input typed into pvm's stdin.
+out=$W/vcons.out
+echo "# \$ (sleep 20; echo ping-vcons) | pvm run ... --console virtio -p \"quiet pvmtest=virtio-console\""
+(sleep 20; echo ping-vcons; sleep 120) | timeout "$GUEST_TIMEOUT" "$PVM" run -k $KERNEL -i $INITRD -m 512M \
+	--console virtio -p "quiet pvmtest=virtio-console" >$out 2>&1
+rc=$?
+sed 's/^/# | /' $out | grep -E 'GUEST-|pvm:' | head -12
+guest_check virtio-console-active virtio-console
+if [ "${LAB_HOST:-v2}" = v2 ] && ! grep -q "^GUEST-TEST virtio-console-input PASS" $out; then
+	n=$((n + 1)) skipped=$((skipped + 1))
+	echo "ok $n - virtio-console: virtio-console-input # SKIP $V2_GAP"
+else
+	guest_check virtio-console-input virtio-console
+fi
+[ "$rc" = 0 ] && ok "virtio-console: pvm exits 0" || not_ok "virtio-console: pvm exits 0 (got $rc)"
+
 # (a2) NVRAM kept in a file across two runs (pvm run --nvram FILE)
 nv=$W/nvram.img
 rm -f $nv
