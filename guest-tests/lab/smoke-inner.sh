@@ -125,7 +125,7 @@ grep '^GUEST-INFO' "$out" | sed 's/^/# /'
 # needing the interrupt, input typed into pvm's stdin.
 out=$W/vcons.out
 echo "# \$ (sleep 20; echo ping-vcons) | pvm run ... --console virtio -p \"quiet pvmtest=virtio-console\""
-(sleep 20; echo ping-vcons; sleep 120) | timeout "$GUEST_TIMEOUT" "$PVM" run -k $KERNEL -i $INITRD -m 512M \
+(sleep 20; echo ping-vcons) | timeout "$GUEST_TIMEOUT" "$PVM" run -k $KERNEL -i $INITRD -m 512M \
 	--console virtio -p "quiet pvmtest=virtio-console" >$out 2>&1
 rc=$?
 sed 's/^/# | /' $out | grep -E 'GUEST-|pvm:' | head -12
