@@ -25,6 +25,7 @@
 #include "pvm/sandbox.h"
 #include "cli/term.h"
 #include "pvm/vm.h"
+#include "cli/disk.h"
 
 #define MAX_IMAGE (1ULL << 30)
 
@@ -48,6 +49,10 @@ const char run_usage[] =
 	"      --nvram FILE     keep the guest's NVRAM in FILE (created blank, 64 KiB,\n"
 	"                       if missing); default: a blank NVRAM in memory\n"
 	"      --rng            a virtio-rng PCI device fed by the host's getrandom()\n"
+	"  -d, --disk PATH[,ro][,direct][,serial=ID]\n"
+	"                       a virtio-blk disk on a raw image or block device;\n"
+	"                       ro: read-only, direct: O_DIRECT (no host page cache),\n"
+	"                       serial: up to 20 characters; repeatable, up to 8\n"
 	"      --loglevel L     error, warning, info or debug (default warning)\n"
 	"      --no-sandbox     run without the seccomp sandbox (for debugging pvm)\n"
 	"      --no-reboot      end pvm (status 2) when the guest reboots; by default\n"
@@ -176,6 +181,7 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 		{ "tpm-allow-all", no_argument, NULL, 'A' },
 		{ "no-sandbox", no_argument, NULL, 'S' },
 		{ "rng", no_argument, NULL, 'G' },
+		{ "disk", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -189,7 +195,7 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 	cfg->threads = 1;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":k:i:p:m:c:n:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":k:i:p:m:c:n:d:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
 			cfg->kernel = optarg;
@@ -268,6 +274,10 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 			break;
 		case 'G':
 			cfg->virtio_rng = true;
+			break;
+		case 'd':
+			if (disk__parse(cfg, optarg))
+				return PVM_EXIT_USAGE;
 			break;
 		case 'F':
 			n = strtoul(optarg, &end, 0);
@@ -459,6 +469,10 @@ int cmd_run(int argc, char **argv)
 		}
 	}
 
+	ret = disk__open_all(&cfg);
+	if (ret)
+		return ret;
+
 	if (vm__init(&vm, &cfg) || event__init(&vm))
 		return PVM_EXIT_INTERNAL;
 	ret = kvm__init(&vm);
@@ -489,6 +503,16 @@ int cmd_run(int argc, char **argv)
 		(unsigned long long)vm.kernel_end, (unsigned long long)vm.entry,
 		(unsigned long long)vm.fdt_addr, (unsigned long long)vm.rtas_base);
 
+	/*
+	 * Every vCPU thread loads its seccomp filter as it starts, and so do
+	 * the disks' I/O threads, which modules__start() creates.
+	 */
+	if (cfg.no_sandbox) {
+		sandbox__disable();
+	} else if (sandbox__prepare()) {
+		pr_err("cannot set up the sandbox (pvm run --no-sandbox runs without)");
+		return PVM_EXIT_INTERNAL;
+	}
 	/* Before any vCPU runs: a second VM with the same name fails here. */
 	if (modules__start(&vm) || control__init(&vm))
 		return PVM_EXIT_USAGE;
@@ -503,13 +527,6 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "pvm: VM '%s' started: %u vCPU%s, %llu MiB; Ctrl-a x ends it\n",
 			cfg.name, vm.nr_vcpus, vm.nr_vcpus == 1 ? "" : "s",
 			(unsigned long long)(cfg.ram_size / SZ_1M));
-	/* Every vCPU thread loads its seccomp filter as it starts. */
-	if (cfg.no_sandbox) {
-		sandbox__disable();
-	} else if (sandbox__prepare()) {
-		pr_err("cannot set up the sandbox (pvm run --no-sandbox runs without)");
-		return PVM_EXIT_INTERNAL;
-	}
 	/* The boot CPU starts like QEMU's pseries: r3 = FDT, r4 = r5 = 0. */
 	vcpu__start(vm.vcpus[0], vm.entry, vm.fdt_addr);
 	for (t = 0; t < vm.nr_vcpus; t++) {

@@ -14,8 +14,6 @@ void virtio__reset(struct virtio_dev *vdev);
 void virtio__notify(struct virtio_dev *vdev, unsigned int q);
 /* Under vdev->lock: assign or drop queue q's ioeventfd as its state says. */
 void virtio__ioevent(struct virtio_dev *vdev, unsigned int q);
-/* Unlock vdev->lock and deliver the interrupts recorded under it. */
-void virtio__unlock(struct virtio_dev *vdev);
 /* Deassign every irqfd; the next interrupt of a vector assigns it again. */
 void virtio__irqfd_drop(struct virtio_dev *vdev);
 /* Read (and clear) the ISR; lowers INTx. Takes no vdev->lock. */
