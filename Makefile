@@ -91,6 +91,8 @@ $(HOSTBUILD)/tests/test-%: tests/test-%.c $(HOST_CORE_OBJS)
 # The virtio transport's test watches its calls into the PCI core through fakes.
 $(HOSTBUILD)/tests/test-virtio-pci: TEST_LDFLAGS = $(patsubst %,-Wl$(comma)--wrap=pci__%,\
 	add_cap register unregister notify intx msix_irq)
+$(HOSTBUILD)/tests/test-virtio-blk: TEST_LDFLAGS = $(patsubst %,-Wl$(comma)--wrap=pci__%,\
+	add_cap register unregister notify intx msix_irq)
 comma := ,
 
 # Reached only through the pattern rule above: keep them, or make deletes
