@@ -5,6 +5,7 @@
 /* Shared by virtio-blk's two halves: virtio/blk.c (device) and virtio/blk-req.c. */
 #include <pthread.h>
 
+#include "pvm/vm.h"
 #include "virtio/blk.h"
 #include "virtio/block-io.h"
 #include "virtio/virtio.h"
@@ -59,6 +60,14 @@ struct virtio_blk {
 
 	struct virtio_blk_stats st;	/* updated with atomics */
 };
+
+/* The module's state: vm__priv(vm, &virtio_blk_module). */
+struct blk_set {
+	unsigned int nr;
+	struct virtio_blk *disk[PVM_MAX_DISKS];
+};
+
+extern const struct module virtio_blk_module;
 
 /*
  * Under vdev.lock: turn the chain popped into c into req: fills

@@ -37,11 +37,6 @@
 
 const struct module virtio_blk_module;
 
-struct blk_set {
-	unsigned int nr;
-	struct virtio_blk *disk[PVM_MAX_DISKS];
-};
-
 static struct virtio_blk *blk_of(struct vm *vm, unsigned int i)
 {
 	struct blk_set *set = vm__priv(vm, &virtio_blk_module);
@@ -86,6 +81,11 @@ static void blk__reset(struct virtio_dev *vdev)
 {
 	struct virtio_blk *blk = vdev->priv;
 
+	/* virtio_blk__poll() mode: this thread is the only one that reaps. */
+	if (!blk->thread_live && blk->attached) {
+		while (blkio__inflight(blk->io))
+			blkio__run(blk->io, -1, 10);
+	}
 	pthread_mutex_lock(&blk->mu);
 	if (blk->inflight) {
 		__atomic_store_n(&blk->draining, true, __ATOMIC_SEQ_CST);
