@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/disk.h"
 #include "pvm/event.h"
 #include "pvm/module.h"
 #include "testvm.h"
@@ -514,6 +515,39 @@ TEST_F(blk, io_thread_and_reset)
 	memset(data_of(self, 0), 0, 4096);
 	ASSERT_EQ(VIRTIO_BLK_S_OK, do_req(self, VIRTIO_BLK_T_IN, 40, 4096, true));
 	EXPECT_EQ(0x42, data_of(self, 0)[4095]);
+}
+
+/* pvm run --disk's syntax (cli/disk.c). */
+TEST(disk_option)
+{
+	struct vm_config cfg = { 0 };
+	char a[] = "a.img", b[] = "/dev/sdb,ro,serial=data0", c[] = "c.img,direct,ro";
+	char d[] = "d.img,serial=", bad1[] = "x.img,rw", bad2[] = ",ro";
+	char bad3[] = "x.img,serial=123456789012345678901", e[] = "e.img";
+
+	ASSERT_EQ(0, disk__parse(&cfg, a));
+	ASSERT_EQ(0, disk__parse(&cfg, b));
+	ASSERT_EQ(0, disk__parse(&cfg, c));
+	ASSERT_EQ(0, disk__parse(&cfg, d));
+	EXPECT_EQ(4, cfg.nr_disks);
+	EXPECT_STREQ("a.img", cfg.disks[0].path);
+	EXPECT_FALSE(cfg.disks[0].ro);
+	EXPECT_STREQ("/dev/sdb", cfg.disks[1].path);
+	EXPECT_TRUE(cfg.disks[1].ro);
+	EXPECT_STREQ("data0", cfg.disks[1].serial);
+	EXPECT_TRUE(cfg.disks[2].direct && cfg.disks[2].ro);
+	EXPECT_STREQ("", cfg.disks[3].serial);
+	EXPECT_EQ(-EINVAL, disk__parse(&cfg, bad1));
+	EXPECT_EQ(-EINVAL, disk__parse(&cfg, bad2));
+	EXPECT_EQ(-EINVAL, disk__parse(&cfg, bad3));
+	EXPECT_EQ(4, cfg.nr_disks);
+	while (cfg.nr_disks < PVM_MAX_DISKS)
+		ASSERT_EQ(0, disk__parse(&cfg, e));
+	EXPECT_EQ(-E2BIG, disk__parse(&cfg, e));
+	/* A missing image: status 66 (and nothing left open). */
+	cfg.nr_disks = 1;
+	cfg.disks[0].path = "/nonexistent/x.img";
+	EXPECT_EQ(PVM_EXIT_NOINPUT, disk__open_all(&cfg));
 }
 
 TEST_HARNESS_MAIN
