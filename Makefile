@@ -29,7 +29,7 @@ CFLAGS += -isystem $(SYSROOT)/usr/include
 LDFLAGS += -L$(SYSROOT)/usr/lib/powerpc64le-linux-gnu
 endif
 LDFLAGS += -static
-LIBS := -lfdt -ljson-c -lseccomp -lpthread
+LIBS := -lfdt -ljson-c -lseccomp -luring -lpthread
 
 # The layers (docs/architecture.md): the core (vmm/, fdt/), the features
 # (papr/, devices/, virtio/, nested/), the machine that lists them
@@ -85,11 +85,14 @@ $(HOSTBUILD)/%.o: %.c
 
 $(HOSTBUILD)/tests/test-%: tests/test-%.c $(HOST_CORE_OBJS)
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_CORE_OBJS) $(TEST_LDFLAGS) -lfdt -ljson-c -lpthread
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_CORE_OBJS) $(TEST_LDFLAGS) -lfdt -ljson-c -luring \
+		-lpthread
 
 # The virtio tests watch the transport's calls into the PCI core through fakes
 # (tests/fake-pci.h).
 $(HOSTBUILD)/tests/test-virtio-pci $(HOSTBUILD)/tests/test-virtio-console: TEST_LDFLAGS = $(patsubst %,-Wl$(comma)--wrap=pci__%,\
+	add_cap register unregister notify intx msix_irq)
+$(HOSTBUILD)/tests/test-virtio-blk: TEST_LDFLAGS = $(patsubst %,-Wl$(comma)--wrap=pci__%,\
 	add_cap register unregister notify intx msix_irq)
 comma := ,
 
@@ -132,7 +135,7 @@ SAN_FUZZ := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=al
 $(BUILD)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(HOST_CORE_OBJS)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) -Itests/fuzz -fsanitize=fuzzer -o $@ $< $(HOST_CORE_OBJS) \
-		-lfdt -ljson-c -lpthread
+		-lfdt -ljson-c -luring -lpthread
 
 fuzz-build: $(FUZZ_BINS)
 

@@ -25,8 +25,8 @@
 #include "pvm/sandbox.h"
 #include "cli/term.h"
 #include "pvm/vm.h"
-
-#define MAX_IMAGE (1ULL << 30)
+#include "cli/disk.h"
+#include "cli/images.h"
 
 const char run_usage[] =
 	"usage: pvm run -k VMLINUX [options]\n"
@@ -50,6 +50,10 @@ const char run_usage[] =
 	"      --rng            a virtio-rng PCI device fed by the host's getrandom()\n"
 	"      --console KIND   vty (default, hvc0) or virtio (virtio-console, hvc1; adds\n"
 	"                       console=hvc1 unless -p has a console=)\n"
+	"  -d, --disk PATH[,ro][,direct][,serial=ID]\n"
+	"                       a virtio-blk disk on a raw image or block device;\n"
+	"                       ro: read-only, direct: O_DIRECT (no host page cache),\n"
+	"                       serial: up to 20 characters; repeatable, up to 8\n"
 	"      --loglevel L     error, warning, info or debug (default warning)\n"
 	"      --no-sandbox     run without the seccomp sandbox (for debugging pvm)\n"
 	"      --no-reboot      end pvm (status 2) when the guest reboots; by default\n"
@@ -64,66 +68,6 @@ const char run_usage[] =
 	"2 guest asked to reboot (with --no-reboot), 3 a vCPU failed, 4 stopped by signal or Ctrl-a x,\n"
 	"64-71 pvm could not start the guest (see docs/exit-status.md).\n"
 	"Console: Ctrl-a x quits, Ctrl-a Ctrl-a sends Ctrl-a.\n";
-
-struct image {
-	void *data;
-	size_t len;
-};
-
-static int read_image(const char *what, const char *path, struct image *img)
-{
-	int ret = loader__read_file(path, MAX_IMAGE, &img->data, &img->len);
-
-	switch (ret) {
-	case 0:
-		return 0;
-	case -EISDIR:
-		pr_err("%s '%s' is not a regular file", what, path);
-		return PVM_EXIT_NOINPUT;
-	case -ENODATA:
-	case -EFBIG:
-		pr_err("%s '%s' is %s", what, path, ret == -EFBIG ? "larger than 1 GiB" : "empty");
-		return PVM_EXIT_BADIMAGE;
-	case -ESTALE:
-		pr_err("%s '%s' changed while pvm read it", what, path);
-		return PVM_EXIT_NOINPUT;
-	default:
-		pr_err("cannot open %s '%s': %s", what, path, strerror(-ret));
-		return PVM_EXIT_NOINPUT;
-	}
-}
-
-/*
- * Put the kernel (and initrd) into guest memory and free pvm's copies: the
- * guest has its own. At a reboot in place the files are read again, so a
- * rebuilt kernel is picked up as after a power cycle.
- */
-static int load_images(struct vm *vm, struct image *kernel, struct image *initrd)
-{
-	const struct vm_config *cfg = &vm->cfg;
-	int ret = 0;
-
-	if (!kernel->data)
-		ret = read_image("kernel", cfg->kernel, kernel);
-	if (!ret && cfg->initrd && !initrd->data)
-		ret = read_image("initrd", cfg->initrd, initrd);
-	if (ret)
-		goto out;
-	ret = vm__load(vm, kernel->data, kernel->len, initrd->data, initrd->len);
-	if (ret == -E2BIG) {
-		pr_err("guest memory (%llu MiB) is too small for the kernel%s",
-		       (unsigned long long)(cfg->ram_size / SZ_1M), cfg->initrd ? " and initrd" : "");
-		ret = PVM_EXIT_NOMEM;
-	} else if (ret) {
-		pr_err("kernel '%s': %s", cfg->kernel, loader__strerror(ret));
-		ret = PVM_EXIT_BADIMAGE;
-	}
-out:
-	free(kernel->data);
-	free(initrd->data);
-	kernel->data = initrd->data = NULL;
-	return ret;
-}
 
 /*
  * The guest asked to reboot (or a watchdog did): the same machine starts
@@ -140,7 +84,7 @@ static int reboot_in_place(struct vm *vm)
 	pr_info("the guest reboots (%u so far): restarting it in place", vm->nr_reboots + 1);
 	if (vm__reset(vm))
 		return PVM_EXIT_INTERNAL;
-	ret = load_images(vm, &kernel, &initrd);
+	ret = image__load(vm, &kernel, &initrd);
 	if (ret)
 		return ret;
 	if (vm__build_fdt(vm))
@@ -192,6 +136,7 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 		{ "no-sandbox", no_argument, NULL, 'S' },
 		{ "rng", no_argument, NULL, 'G' },
 		{ "console", required_argument, NULL, 'O' },
+		{ "disk", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -205,7 +150,7 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 	cfg->threads = 1;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":k:i:p:m:c:n:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":k:i:p:m:c:n:d:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
 			cfg->kernel = optarg;
@@ -294,6 +239,10 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 				pr_err("--console %s: expected vty or virtio", optarg);
 				return PVM_EXIT_USAGE;
 			}
+			break;
+		case 'd':
+			if (disk__parse(cfg, optarg))
+				return PVM_EXIT_USAGE;
 			break;
 		case 'F':
 			n = strtoul(optarg, &end, 0);
@@ -471,7 +420,7 @@ int cmd_run(int argc, char **argv)
 	ret = parse_args(argc, argv, &cfg);
 	if (ret)
 		return ret;
-	ret = read_image("kernel", cfg.kernel, &kernel);
+	ret = image__read("kernel", cfg.kernel, &kernel);
 	if (ret)
 		return ret;
 	ret = loader__load_elf(NULL, KERNEL_LOAD_ADDR, ~0ULL, kernel.data, kernel.len, &li);
@@ -480,7 +429,7 @@ int cmd_run(int argc, char **argv)
 		return PVM_EXIT_BADIMAGE;
 	}
 	if (cfg.initrd) {
-		ret = read_image("initrd", cfg.initrd, &initrd);
+		ret = image__read("initrd", cfg.initrd, &initrd);
 		if (ret)
 			return ret;
 	}
@@ -494,6 +443,10 @@ int cmd_run(int argc, char **argv)
 		}
 	}
 
+	ret = disk__open_all(&cfg);
+	if (ret)
+		return ret;
+
 	if (vm__init(&vm, &cfg) || event__init(&vm))
 		return PVM_EXIT_INTERNAL;
 	ret = kvm__init(&vm);
@@ -503,7 +456,7 @@ int cmd_run(int argc, char **argv)
 	if (pseries__init(&vm))
 		return PVM_EXIT_INTERNAL;
 
-	ret = load_images(&vm, &kernel, &initrd);
+	ret = image__load(&vm, &kernel, &initrd);
 	if (ret)
 		return ret;
 
@@ -524,6 +477,16 @@ int cmd_run(int argc, char **argv)
 		(unsigned long long)vm.kernel_end, (unsigned long long)vm.entry,
 		(unsigned long long)vm.fdt_addr, (unsigned long long)vm.rtas_base);
 
+	/*
+	 * Every vCPU thread loads its seccomp filter as it starts, and so do
+	 * the disks' I/O threads, which modules__start() creates.
+	 */
+	if (cfg.no_sandbox) {
+		sandbox__disable();
+	} else if (sandbox__prepare()) {
+		pr_err("cannot set up the sandbox (pvm run --no-sandbox runs without)");
+		return PVM_EXIT_INTERNAL;
+	}
 	/* Before any vCPU runs: a second VM with the same name fails here. */
 	if (modules__start(&vm) || control__init(&vm))
 		return PVM_EXIT_USAGE;
@@ -538,13 +501,6 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "pvm: VM '%s' started: %u vCPU%s, %llu MiB; Ctrl-a x ends it\n",
 			cfg.name, vm.nr_vcpus, vm.nr_vcpus == 1 ? "" : "s",
 			(unsigned long long)(cfg.ram_size / SZ_1M));
-	/* Every vCPU thread loads its seccomp filter as it starts. */
-	if (cfg.no_sandbox) {
-		sandbox__disable();
-	} else if (sandbox__prepare()) {
-		pr_err("cannot set up the sandbox (pvm run --no-sandbox runs without)");
-		return PVM_EXIT_INTERNAL;
-	}
 	/* The boot CPU starts like QEMU's pseries: r3 = FDT, r4 = r5 = 0. */
 	vcpu__start(vm.vcpus[0], vm.entry, vm.fdt_addr);
 	for (t = 0; t < vm.nr_vcpus; t++) {

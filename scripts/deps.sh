@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install everything pvm needs on an x86_64 (or ppc64le) Debian 12 host.
 # Idempotent: re-runs only fetch what is missing from the cache.
-# Host packages include swtpm, the software TPM 2.0 behind scripts/lab.sh --tpm
+# Host packages include liburing-dev (the unit tests link the block engine
+# natively), swtpm, the software TPM 2.0 behind scripts/lab.sh --tpm
 # (swtpm socket needs no swtpm-tools: the lab's TPM is never manufactured),
 # man-db, lintian and bash-completion for the install and package checks, and
 # tmux for the test that types into scripts/demo.sh.
@@ -67,7 +68,8 @@ host_packages() {
 	local p
 	for p in gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross make cpio gzip \
 		 xz-utils libfdt-dev libjson-c-dev pkg-config device-tree-compiler file \
-		 swtpm man-db lintian bash-completion tmux python3 clang libclang-rt-14-dev; do
+		 swtpm man-db lintian bash-completion tmux python3 clang libclang-rt-14-dev \
+		 liburing-dev; do
 		dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 	done
 	if [ ${#need[@]} -gt 0 ]; then

@@ -57,6 +57,9 @@ struct testvm_opts {
 	bool test_exit;		/* vm_config.test_exit: H_PVM_EXIT registered */
 	bool virtio_rng;	/* vm_config.virtio_rng: a virtio-rng PCI function */
 	bool virtio_console;	/* vm_config.virtio_console: the console on virtio */
+	/* vm_config.disks: virtio-blk functions (each .io opened by the test; taken over) */
+	const struct vm_disk *disks;
+	unsigned int nr_disks;
 	/* fake_accel.ioeventfd / .irqfd while the machine is set up, and after. */
 	bool ioeventfd, irqfd;
 };
@@ -105,6 +108,9 @@ static inline int testvm__setup(struct testvm *t, const struct testvm_opts *o)
 	cfg.test_exit = o->test_exit;
 	cfg.virtio_rng = o->virtio_rng;
 	cfg.virtio_console = o->virtio_console;
+	cfg.nr_disks = MIN(o->nr_disks, (unsigned int)PVM_MAX_DISKS);
+	if (o->disks)
+		memcpy(cfg.disks, o->disks, sizeof(cfg.disks[0]) * cfg.nr_disks);
 	if (o->hvpipe_ids)
 		memcpy(cfg.hvpipe_ids, o->hvpipe_ids,
 		       sizeof(u32) * MIN(o->nr_hvpipe, (unsigned int)HVPIPE_MAX_SOURCES));

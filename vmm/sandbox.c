@@ -7,6 +7,10 @@
  *     KVM ioctls an exit handler needs, memory and locking, and what the
  *     guest-facing services use (console writes, getrandom, NVRAM writes,
  *     timers, kicks). Opening files only with --tpm (the TPM session).
+ *   A device's I/O thread (virtio-blk's, one per disk) loads the IO filter:
+ *     the basics, the KVM ioctls that deliver an interrupt, and the calls
+ *     its device adds (io_uring_enter, the thread fallback's I/O calls).
+ *     It is created before the main thread loads MAIN, so it inherits none.
  *   The main thread loads the MAIN filter before its event loop: the event
  *     loop, the control socket, terminal and hotplug. vCPU threads hot-added
  *     later are created by the main thread and inherit its filter, and
@@ -81,6 +85,14 @@ static const unsigned long vcpu_ioctls[] = {
 	KVM_RUN, KVM_GET_REGS, KVM_SET_REGS, KVM_GET_ONE_REG, KVM_SET_ONE_REG,
 	KVM_IRQ_LINE, KVM_GET_DEVICE_ATTR, KVM_SET_DEVICE_ATTR,
 	KVM_PPC_CONFIGURE_V3_MMU, KVM_SET_USER_MEMORY_REGION, KVM_IOEVENTFD, KVM_IRQFD,
+};
+
+/*
+ * An I/O thread's: interrupts, through an irqfd (set up or moved on the way,
+ * KVM_IRQFD), or KVM_IRQ_LINE and the XICS source attributes without one.
+ */
+static const unsigned long io_ioctls[] = {
+	KVM_IRQ_LINE, KVM_IRQFD, KVM_GET_DEVICE_ATTR, KVM_SET_DEVICE_ATTR,
 };
 
 /* And the main thread's: creating hot-added vCPUs, the terminal. */
@@ -187,13 +199,20 @@ int sandbox__enter(enum sandbox_kind kind)
 	scmp_filter_ctx ctx;
 	int ret;
 
-	thread_kind = kind == SANDBOX_VCPU ? "vCPU" : "main";
+	thread_kind = kind == SANDBOX_VCPU ? "vCPU" : kind == SANDBOX_IO ? "I/O" : "main";
 	if (!enabled)
 		return 0;
 	ctx = seccomp_init(SCMP_ACT_TRAP);
 	if (!ctx)
 		return -ENOMEM;
 	ret = add_all(ctx, common_calls, ARRAY_SIZE(common_calls));
+	if (kind == SANDBOX_IO) {
+		if (!ret)
+			ret = add_ioctls(ctx, io_ioctls, ARRAY_SIZE(io_ioctls));
+		if (!ret)
+			ret = add_all(ctx, extra[SANDBOX_IO], nr_extra[SANDBOX_IO]);
+		goto load;
+	}
 	if (!ret)
 		ret = add_ioctls(ctx, vcpu_ioctls, ARRAY_SIZE(vcpu_ioctls));
 	if (!ret)
@@ -218,6 +237,7 @@ int sandbox__enter(enum sandbox_kind kind)
 		if (!ret)
 			ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(seccomp), 0);
 	}
+load:
 	if (!ret)
 		ret = seccomp_load(ctx);
 	seccomp_release(ctx);

@@ -7,6 +7,7 @@
 enum sandbox_kind {
 	SANDBOX_VCPU,	/* vCPU threads */
 	SANDBOX_MAIN,	/* the main thread (event loop, control socket) */
+	SANDBOX_IO,	/* a device's I/O thread (virtio-blk): its calls come from the device */
 	SANDBOX_KINDS,
 };
 

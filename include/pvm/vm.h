@@ -49,6 +49,20 @@ enum pvm_status {
 
 /* --hvpipe-source, at most (papr/hvpipe.c) */
 #define PVM_MAX_HVPIPE_SOURCES 16
+/* --disk, at most (virtio/blk.c) */
+#define PVM_MAX_DISKS 8
+#define PVM_DISK_SERIAL_MAX 20	/* virtio-blk GET_ID: 20 bytes */
+
+struct blkio;
+
+/* One --disk PATH[,ro][,direct][,serial=ID]. */
+struct vm_disk {
+	const char *path;
+	bool ro, direct;
+	char serial[PVM_DISK_SERIAL_MAX + 1];
+	/* Opened by pvm run before the VM is set up; virtio-blk owns it from init. */
+	struct blkio *io;
+};
 
 struct vm_config {
 	const char *name;
@@ -69,6 +83,8 @@ struct vm_config {
 	bool no_reboot;		/* --no-reboot: a guest reboot ends pvm (status 2) */
 	bool virtio_rng;	/* --rng: a virtio-rng PCI function (virtio/rng.c) */
 	bool virtio_console;	/* --console virtio: the console is virtio/console.c */
+	struct vm_disk disks[PVM_MAX_DISKS];	/* --disk: virtio-blk functions */
+	unsigned int nr_disks;
 	unsigned int test_fail_vcpu;	/* --test-fail-vcpu ID: ID + 1; 0 = none */
 	int console_fd;		/* where the guest's console output goes */
 	const char *nvram_path;	/* --nvram: the image file, opened as nvram_fd */

@@ -222,5 +222,11 @@ void virtio__queue_done(struct virtio_dev *vdev, unsigned int q);
 void virtio__queue_broken(struct virtio_dev *vdev, unsigned int q);
 /* Under vdev->lock: the device config changed. */
 void virtio__config_changed(struct virtio_dev *vdev);
+/*
+ * A device thread of its own (virtio-blk's I/O thread) takes vdev->lock
+ * itself to pop and push; it drops it with this, which then delivers the
+ * interrupts virtio__queue_done() recorded (never under the lock).
+ */
+void virtio__unlock(struct virtio_dev *vdev);
 
 #endif

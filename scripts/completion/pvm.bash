@@ -20,7 +20,7 @@ _pvm()
 	case $verb in
 	run)
 		case $prev in
-		-k | --kernel | -i | --initrd | --nvram)
+		-k | --kernel | -i | --initrd | --nvram | -d | --disk)
 			_filedir
 			return
 			;;
@@ -45,7 +45,7 @@ _pvm()
 			;;
 		esac
 		COMPREPLY=($(compgen -W "--kernel --initrd --params --mem --max-mem --cpus --max-cpus
-			--threads --name --nvram --hvpipe-source --tpm --tpm-allow-all --rng --console --loglevel --no-sandbox --no-reboot --test-exit --test-fail-vcpu --help" -- "$cur"))
+			--threads --name --nvram --hvpipe-source --tpm --tpm-allow-all --rng --console --disk --loglevel --no-sandbox --no-reboot --test-exit --test-fail-vcpu --help" -- "$cur"))
 		;;
 	check | list)
 		COMPREPLY=($(compgen -W "--json --help" -- "$cur"))
