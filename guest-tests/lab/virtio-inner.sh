@@ -13,6 +13,9 @@ skip() { n=$((n + 1)); skipped=$((skipped + 1)); echo "ok $n - virtio: $* # SKIP
 t() { d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
 W=/tmp/virtio
 mkdir -p $W
+# A tmpfs: the LPAR's root file system may not punch holes (discard) or count
+# allocated blocks the way a disk image's host needs.
+mount -t tmpfs -o size=1600m tmpfs $W
 out=$W/guest.out
 # wait_line REGEX SECS: until the guest printed a matching line.
 wait_line() {
