@@ -136,6 +136,12 @@ check "osterm: pvm logged the os-term message" grep -q 'ibm,os-term.*bm-osterm-m
 run "rtas-fault:outside" 0 -p outside
 run "rtas-fault:end" 0 -p end
 run "rtas-fault:nargs16" 0 -p nargs16
+# virtio-blk driven by the payload itself, with hostile descriptors (a zeroed 4 MiB image).
+dd if=/dev/zero of=/tmp/bm-disk.img bs=1M count=4 2>/dev/null
+run "virtio-blk" 0 -d /tmp/bm-disk.img
+check "virtio-blk: pvm logged the queues the guest broke" grep -q 'blk: queue 0 broken by the guest' "$out"
+check "virtio-blk: pvm logged the rings it refused at enable" grep -q 'blk: queue 0 rings refused' "$out"
+rm -f /tmp/bm-disk.img
 echo "# timing: suite $(minus "$(uptime_s)" "$T0") s"
 echo "# bm-inner done $passed passed, $failed failed"
 [ $failed = 0 ]

@@ -308,7 +308,7 @@ static void report(bool pass, const char *extra)
 	       extra);
 }
 
-void ok(bool cond, const char *fmt, ...)
+bool ok(bool cond, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -316,6 +316,7 @@ void ok(bool cond, const char *fmt, ...)
 	vsnprintf(desc, sizeof(desc), fmt, ap);
 	va_end(ap);
 	report(cond, "");
+	return cond;
 }
 
 bool check(s64 got, s64 want, const char *fmt, ...)

@@ -231,9 +231,81 @@ bool cpu_wait_stopped(u32 server, unsigned int ms);
 void secondary_entry(void);	/* head.S, real address = link address */
 void stop_self(void) __attribute__((noreturn));
 
+/* PCI through the sPAPR PHB (lib/pci.c): device tree + ibm,read/write-pci-config */
+#define PCI_COMMAND 0x04
+#define PCI_COMMAND_MEMORY 0x2
+#define PCI_COMMAND_MASTER 0x4
+#define PCI_STATUS 0x06
+#define PCI_STATUS_CAP_LIST 0x10
+#define PCI_BASE_ADDRESS_0 0x10
+#define PCI_CAPABILITY_LIST 0x34
+#define PCI_CAP_ID_VNDR 0x09
+
+struct pci_fn {
+	u64 buid;		/* the PHB's reg */
+	u32 addr;		/* bus << 16 | devfn << 8 (config_addr without reg) */
+	int phb_node, node;	/* FDT offsets */
+	u64 mem64_bus, mem64_cpu, mem64_size;	/* the PHB's 64-bit MEM window */
+};
+/* The first function with these IDs under a device_type "pci" node of /. */
+bool pci_find(u16 vendor, u16 device, struct pci_fn *fn);
+/* RTAS status (0 = success) of a config access of size 1, 2 or 4. */
+int pci_cfg_read(const struct pci_fn *fn, u32 reg, u32 size, u32 *val);
+int pci_cfg_write(const struct pci_fn *fn, u32 reg, u32 size, u32 val);
+u32 pci_cfg_r(const struct pci_fn *fn, u32 reg, u32 size);	/* ~0 on error */
+/* Config offset of the next capability id after the one at after (0: first); 0 if none. */
+int pci_find_cap(const struct pci_fn *fn, u8 id, int after);
+/* Size a memory BAR (restores its value); 0 if it does not exist. */
+u64 pci_bar_size(const struct pci_fn *fn, unsigned int bar, bool *mem64);
+int pci_bar_set(const struct pci_fn *fn, unsigned int bar, u64 bus_addr, bool mem64);
+
+/*
+ * MMIO in real mode (payloads run little-endian, as PCI registers are):
+ * plain D-form loads and stores, which KVM's MMIO emulation decodes, with a
+ * sync before each access so that ring updates are visible first.
+ */
+static inline u8 mmio_r8(u64 a)
+{
+	u32 v;
+
+	__asm__ __volatile__("sync; lbz %0,0(%1)" : "=r"(v) : "b"(a) : "memory");
+	return v;
+}
+
+static inline u16 mmio_r16(u64 a)
+{
+	u32 v;
+
+	__asm__ __volatile__("sync; lhz %0,0(%1)" : "=r"(v) : "b"(a) : "memory");
+	return v;
+}
+
+static inline u32 mmio_r32(u64 a)
+{
+	u32 v;
+
+	__asm__ __volatile__("sync; lwz %0,0(%1)" : "=r"(v) : "b"(a) : "memory");
+	return v;
+}
+
+static inline void mmio_w8(u64 a, u8 v)
+{
+	__asm__ __volatile__("sync; stb %0,0(%1)" : : "r"(v), "b"(a) : "memory");
+}
+
+static inline void mmio_w16(u64 a, u16 v)
+{
+	__asm__ __volatile__("sync; sth %0,0(%1)" : : "r"(v), "b"(a) : "memory");
+}
+
+static inline void mmio_w32(u64 a, u32 v)
+{
+	__asm__ __volatile__("sync; stw %0,0(%1)" : : "r"(v), "b"(a) : "memory");
+}
+
 /* TAP reporting */
 extern unsigned int tap_pass, tap_fail;
-void ok(bool cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+bool ok(bool cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "ok" if got == want, else "not ok ... (got X, want Y)" */
 bool check(s64 got, s64 want, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 bool checkx(u64 got, u64 want, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
