@@ -374,6 +374,8 @@ TEST_F(blk, bad_chains)
 	ring__avail(r, 10);
 	ASSERT_TRUE(kick_wait(self, ++want));
 	EXPECT_EQ(0, last_used_len(self));
+	/* Under its own head, not a recycled request's (the payload found that). */
+	EXPECT_EQ(10U, ring__used_id(r, want - 1));
 
 	ASSERT_EQ(512, pread(self->fd, after, 512, 0));
 	EXPECT_EQ(0, memcmp(before, after, 512));

@@ -216,6 +216,13 @@ static unsigned int pop_all(struct virtio_blk *blk, struct virtq *vq)
 		blk->free = req->next;
 		req->blk = blk;
 		req->gen = blk->gen;
+		/*
+		 * A chain the queue refused still goes back under its own head
+		 * (blk__request() is not reached to set it): a recycled slot's
+		 * old head would complete the wrong request for the guest.
+		 */
+		req->head = c.head;
+		req->type = 0xff;	/* no type: counted as a request only */
 		ret = ret < 0 ? -ENOSPC : blk__request(blk, req, &c);
 		if (ret == -EINPROGRESS) {
 			pthread_mutex_lock(&blk->mu);

@@ -164,8 +164,12 @@ void virtio__queue_broken(struct virtio_dev *vdev, unsigned int q)
 	if (vq->broken)
 		return;
 	pr_warn("%s: queue %u broken by the guest; the device needs a reset", vdev->name, q);
+	/*
+	 * Kicks of a broken queue are ignored (virtio__notify()); its ioeventfd
+	 * goes at the reset, on a vCPU thread: this may run on a device's I/O
+	 * thread, whose sandbox has no KVM_IOEVENTFD.
+	 */
 	vq->broken = true;
-	virtio__ioevent(vdev, q);
 	vdev->status |= VIRTIO_STATUS_NEEDS_RESET;
 	virtio__config_changed(vdev);
 }
