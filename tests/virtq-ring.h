@@ -8,6 +8,7 @@
  * write, and readers for what the device wrote back. Little-endian, as a
  * VERSION_1 ring always is.
  */
+#include <endian.h>
 #include <string.h>
 
 #include "pvm/types.h"
@@ -59,7 +60,8 @@ static inline void ring__avail(struct test_ring *r, u16 head)
 {
 	ring__put(r, r->avail + 4 + 2ULL * (r->avail_idx % r->size), head, 2);
 	r->avail_idx++;
-	ring__put(r, r->avail + 2, r->avail_idx, 2);
+	/* Published as a driver on another CPU would (a device thread may read it). */
+	__atomic_store_n((u16 *)(r->ram + r->avail + 2), htole16(r->avail_idx), __ATOMIC_RELEASE);
 }
 
 static inline void ring__set_avail_idx(struct test_ring *r, u16 idx)
@@ -78,9 +80,10 @@ static inline u16 ring__avail_event(const struct test_ring *r)
 	return ring__get(r, r->used + 4 + 8ULL * r->size, 2);
 }
 
+/* Acquire: what the device wrote before publishing the index is visible after. */
 static inline u16 ring__used_idx(const struct test_ring *r)
 {
-	return ring__get(r, r->used + 2, 2);
+	return le16toh(__atomic_load_n((u16 *)(r->ram + r->used + 2), __ATOMIC_ACQUIRE));
 }
 
 static inline u32 ring__used_id(const struct test_ring *r, u16 i)
