@@ -41,7 +41,10 @@ while [ $# -gt 0 ]; do
 done
 case $host in v1 | v2) ;; *) echo "bench: --host must be v1 or v2" >&2; exit 2 ;; esac
 [[ $secs =~ ^[1-9][0-9]*$ ]] || { echo "bench: --secs wants a positive integer" >&2; exit 2; }
-[[ $mb =~ ^[1-9][0-9]*$ ]] && [ "$mb" -ge 16 ] || { echo "bench: --mb wants an integer >= 16" >&2; exit 2; }
+if ! [[ $mb =~ ^[1-9][0-9]*$ ]] || [ "$mb" -lt 16 ]; then
+	echo "bench: --mb wants an integer >= 16" >&2
+	exit 2
+fi
 for m in $modes; do
 	case $m in buffered | direct) ;; *) echo "bench: unknown mode '$m'" >&2; exit 2 ;; esac
 done
