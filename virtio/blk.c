@@ -29,6 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
 #include "pvm/log.h"
 #include "pvm/module.h"
 #include "pvm/sandbox.h"
@@ -558,9 +560,41 @@ static void virtio_blk__exit(struct vm *vm)
 	vm__set_priv(vm, &virtio_blk_module, NULL);
 }
 
+/* Control "stats": the transport's counters, then the disk's own (docs/control-protocol.md). */
+static int virtio_blk__stats_hook(struct vm *vm, struct json_object *devices)
+{
+	struct virtio_blk_stats st;
+	struct json_object *o;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; virtio_blk__stats(vm, i, &st) == 0; i++) {
+		ret = virtio__stats_json(&blk_of(vm, i)->vdev, "virtio-blk", devices);
+		if (ret)
+			return ret;
+		o = json_object_array_get_idx(devices, json_object_array_length(devices) - 1);
+#define PUT(k, v) json_object_object_add(o, k, json_object_new_int64((s64)(v)))
+		PUT("requests", st.requests);
+		PUT("bytes", st.bytes_read + st.bytes_written);
+		PUT("errors", st.errors);
+		PUT("reads", st.reads);
+		PUT("writes", st.writes);
+		PUT("flushes", st.flushes);
+		PUT("discards", st.discards);
+		PUT("write_zeroes", st.write_zeroes);
+		PUT("bytes_read", st.bytes_read);
+		PUT("bytes_written", st.bytes_written);
+		PUT("fdatasyncs", st.fdatasyncs);
+#undef PUT
+		json_object_object_add(o, "io_uring", json_object_new_boolean(st.uring));
+	}
+	return 0;
+}
+
 const struct module virtio_blk_module = {
 	.name = "virtio-blk",
 	.init = virtio_blk__init,
 	.start = virtio_blk__start,
 	.exit = virtio_blk__exit,
+	.stats = virtio_blk__stats_hook,
 };

@@ -56,6 +56,14 @@ t "the guest's /sbin/init runs from the ext4 root on /dev/vda" wait_line '^ROOTF
 t "root is /dev/vda, ext4" guest vda-root
 t "four disks at once (vda..vdd)" guest four-disks
 
+# pvm stat: the disks' counters; notifications arrive by ioeventfd (no vCPU
+# MMIO exit) where KVM offers it, which it does here.
+"$PVM" stat blk --json >$W/stat.json 2>&1
+sum() { grep -o "\"$1\": *[0-9]*" $W/stat.json | sed 's/.*: *//' | awk '{ s += $1 } END { print s + 0 }'; }
+echo "# pvm stat: virtio-blk requests $(sum requests), notify by ioeventfd $(sum notify_ioeventfd), by MMIO exit $(sum notify_mmio), irqfd interrupts $(sum irq_irqfd)"
+t "pvm stat shows the disks' requests and bytes" sh -c "grep -q '\"virtio-blk\"' $W/stat.json && [ $(sum requests) -gt 0 ] && [ $(sum bytes_read) -gt 0 ]"
+t "queue notifications arrive by ioeventfd, without a vCPU MMIO exit" [ "$(sum notify_ioeventfd)" -gt 0 ]
+
 # A second pvm may not open a disk another one writes to.
 "$PVM" run -n blk2 -k /guest/vmlinux -m 256M -d $W/vdb.img </dev/null >$W/second.out 2>&1
 rc=$?
