@@ -109,6 +109,17 @@ else
 fi
 kill -9 $ppid 2>/dev/null
 wait $ppid 2>/dev/null
+# The 64 MiB file the guest fsynced on its root file system, seen by the next boot.
+"$PVM" run -n blk3 -k /guest/vmlinux -i /guest/initrd.cpio.gz -m 512M -d $W/root.img \
+	-p "console=hvc0 quiet pvmtest=vdaroot pvmtest.verify=1" </dev/null >$W/verify.out 2>&1 &
+vpid=$!
+(sleep 300; kill -9 $vpid 2>/dev/null) &
+killer=$!
+wait $vpid
+kill $killer 2>/dev/null
+grep -E '^GUEST-(TEST|VERIFIED)' $W/verify.out | sed 's/^/# | /'
+t "the guest's fsync of a 64 MiB file on ext4 survives kill -9: the next boot reads it whole" \
+	grep -q '^GUEST-TEST file-durable PASS' $W/verify.out
 grep -E '^GUEST-(TEST|INFO)|^ROOTFS|pvm: (error|warning)' $out | sed 's/^/# | /' | head -30
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]
