@@ -69,7 +69,7 @@ host_packages() {
 	for p in gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross make cpio gzip \
 		 xz-utils libfdt-dev libjson-c-dev pkg-config device-tree-compiler file \
 		 swtpm man-db lintian bash-completion tmux python3 clang libclang-rt-14-dev \
-		 liburing-dev; do
+		 liburing-dev e2fsprogs; do
 		dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 	done
 	if [ ${#need[@]} -gt 0 ]; then
