@@ -51,7 +51,8 @@ int __wrap_pci__register(struct vm *vm, struct pci_dev *d)
 
 int __wrap_pci__notify(struct pci_dev *d __unused, unsigned int v)
 {
-	fake_pci.notifies++;
+	/* Atomic: a device's I/O thread may signal while the test reads. */
+	__atomic_fetch_add(&fake_pci.notifies, 1, __ATOMIC_SEQ_CST);
 	fake_pci.last_vector = v;
 	return 0;
 }

@@ -67,7 +67,7 @@ static int vm_up(FIXTURE_DATA(blk) *self, bool ro, bool no_uring, const char *se
 	ret = blkio__open(&disk.io, self->path, &o, &why);
 	if (ret)
 		return ret;
-	memset(&fake_pci, 0, sizeof(fake_pci));
+	fake_pci__reset();
 	ret = testvm__setup(&self->t, &to);
 	if (ret)
 		return ret;
@@ -151,7 +151,7 @@ static bool kick_wait(FIXTURE_DATA(blk) *self, u16 want)
 {
 	unsigned int i;
 
-	vt__wr(self->d, VIRTIO_NOTIFY_OFF, 0, 2);
+	wr(self->d, VIRTIO_NOTIFY_OFF, 0, 2);
 	for (i = 0; i < 500; i++) {
 		if (ring__used_idx(&self->r) == want)
 			return true;
@@ -202,11 +202,11 @@ TEST_F(blk, config_and_features)
 	u64 f = vt__offered(d);
 
 	EXPECT_EQ(VIRTIO_PCI_DEVICE_BASE + VIRTIO_ID_BLOCK, d->device_id);
-	EXPECT_EQ(IMG_SIZE / 512, vt__rd(d, VIRTIO_DEVCFG_OFF + VIRTIO_BLK_CFG_CAPACITY, 8));
-	EXPECT_EQ(254, vt__rd(d, VIRTIO_DEVCFG_OFF + VIRTIO_BLK_CFG_SEG_MAX, 4));
-	EXPECT_EQ(512, vt__rd(d, VIRTIO_DEVCFG_OFF + VIRTIO_BLK_CFG_BLK_SIZE, 4));
-	EXPECT_EQ(1, vt__rd(d, VIRTIO_DEVCFG_OFF + VIRTIO_BLK_CFG_MAX_DISCARD_SEG, 4));
-	EXPECT_NE(0, vt__rd(d, VIRTIO_DEVCFG_OFF + VIRTIO_BLK_CFG_MAX_WZ_SECTORS, 4));
+	EXPECT_EQ(IMG_SIZE / 512, rd(d, VIRTIO_DEVCFG_OFF + VIRTIO_BLK_CFG_CAPACITY, 8));
+	EXPECT_EQ(254, rd(d, VIRTIO_DEVCFG_OFF + VIRTIO_BLK_CFG_SEG_MAX, 4));
+	EXPECT_EQ(512, rd(d, VIRTIO_DEVCFG_OFF + VIRTIO_BLK_CFG_BLK_SIZE, 4));
+	EXPECT_EQ(1, rd(d, VIRTIO_DEVCFG_OFF + VIRTIO_BLK_CFG_MAX_DISCARD_SEG, 4));
+	EXPECT_NE(0, rd(d, VIRTIO_DEVCFG_OFF + VIRTIO_BLK_CFG_MAX_WZ_SECTORS, 4));
 	EXPECT_TRUE(f & (1ULL << VIRTIO_BLK_F_FLUSH));
 	EXPECT_TRUE(f & (1ULL << VIRTIO_BLK_F_DISCARD));
 	EXPECT_TRUE(f & (1ULL << VIRTIO_BLK_F_WRITE_ZEROES));
@@ -505,9 +505,9 @@ TEST_F(blk, io_thread_and_reset)
 	/* Many writes, then a reset at once: it returns with nothing in flight. */
 	for (s = 0; s < 5; s++)
 		put_req(self, s, VIRTIO_BLK_T_OUT, 256 * s, 0x20000, false);
-	vt__wr(self->d, VIRTIO_NOTIFY_OFF, 0, 2);
-	vt__wr(self->d, VIRTIO_PCI_STATUS, 0, 1);
-	EXPECT_EQ(0, vt__rd(self->d, VIRTIO_PCI_STATUS, 1));
+	wr(self->d, VIRTIO_NOTIFY_OFF, 0, 2);
+	wr(self->d, VIRTIO_PCI_STATUS, 0, 1);
+	EXPECT_EQ(0, rd(self->d, VIRTIO_PCI_STATUS, 1));
 
 	/* Up again on fresh rings: it serves them. */
 	ring__setup(r, self->t.ram, QSIZE);

@@ -15,7 +15,7 @@
 #define F_INDIRECT (1ULL << VIRTIO_RING_F_INDIRECT_DESC)
 #define NO_VECTOR ((u64)VIRTIO_MSI_NO_VECTOR)
 
-static u64 rd(struct pci_dev *d, u64 off, u32 len)
+static inline u64 rd(struct pci_dev *d, u64 off, u32 len)
 {
 	u8 b[8] = { 0 };
 	u64 v = 0;
@@ -27,7 +27,7 @@ static u64 rd(struct pci_dev *d, u64 off, u32 len)
 	return v;
 }
 
-static void wr(struct pci_dev *d, u64 off, u64 v, u32 len)
+static inline void wr(struct pci_dev *d, u64 off, u64 v, u32 len)
 {
 	u8 b[8];
 	u32 i;
@@ -38,7 +38,7 @@ static void wr(struct pci_dev *d, u64 off, u64 v, u32 len)
 }
 
 /* Features as the driver acks them; returns the status read back. */
-static u8 negotiate(struct pci_dev *d, u64 features)
+static inline u8 negotiate(struct pci_dev *d, u64 features)
 {
 	wr(d, VIRTIO_PCI_STATUS, VIRTIO_STATUS_ACKNOWLEDGE, 1);
 	wr(d, VIRTIO_PCI_STATUS, STATUS_UP, 1);

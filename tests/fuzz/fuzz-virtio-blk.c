@@ -43,6 +43,7 @@ static struct vm *setup(void)
 		close(fd);
 		memcpy(path + sizeof(path) - 7, "XXXXXX", 6);
 	}
+	fake_pci__reset();
 	return fuzz_vm(&o);
 }
 
@@ -70,11 +71,11 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		   (data[0] & 0x20 ? 1ULL << VIRTIO_RING_F_INDIRECT_DESC : 0);
 	vt__bring_up(d, &r, features | (vt__offered(d) & ~0xff000000ULL & 0xffffffffULL));
 	ring__set_avail_idx(&r, data[1] | data[2] << 8);
-	vt__wr(d, VIRTIO_NOTIFY_OFF, 0, 2);
+	wr(d, VIRTIO_NOTIFY_OFF, 0, 2);
 	for (i = 0; i < 4; i++)
 		virtio_blk__poll(vm, disk, i ? 0 : 5);
 	/* Reset drains whatever is still in flight. */
-	vt__wr(d, VIRTIO_PCI_STATUS, 0, 1);
+	wr(d, VIRTIO_PCI_STATUS, 0, 1);
 	fuzz_drain();
 	return 0;
 }
