@@ -97,10 +97,7 @@ static s64 h_logical_cache_op(struct hcall_ctx *c __unused)
 
 static int mem__init(struct vm *vm)
 {
-	static const struct {
-		u64 nr;
-		hcall_fn fn;
-	} calls[] = {
+	static const struct hcall_handler calls[] = {
 		{ H_PAGE_INIT, h_page_init },
 		{ H_LOGICAL_CI_LOAD, h_logical_load },
 		{ H_LOGICAL_CI_STORE, h_logical_store },
@@ -109,14 +106,10 @@ static int mem__init(struct vm *vm)
 		{ H_LOGICAL_ICBI, h_logical_cache_op },
 		{ H_LOGICAL_DCBF, h_logical_cache_op },
 	};
-	unsigned int i;
-	int ret;
+	int ret = hcall__register_all(vm, calls, ARRAY_SIZE(calls));
 
-	for (i = 0; i < ARRAY_SIZE(calls); i++) {
-		ret = hcall__register(vm, calls[i].nr, calls[i].fn);
-		if (ret)
-			return ret;
-	}
+	if (ret)
+		return ret;
 	/* In-kernel H_PAGE_INIT saves the exit; ours stays as the fallback. */
 	if (accel__enable_hcall(vm, H_PAGE_INIT))
 		pr_debug("KVM cannot handle H_PAGE_INIT in-kernel; pvm answers it");

@@ -172,22 +172,12 @@ static s64 h_put_tce_indirect(struct hcall_ctx *c)
 
 int tce__register(struct vm *vm)
 {
-	static const struct {
-		u64 nr;
-		hcall_fn fn;
-	} calls[] = {
+	static const struct hcall_handler calls[] = {
 		{ H_GET_TCE, h_get_tce },
 		{ H_PUT_TCE, h_put_tce },
 		{ H_STUFF_TCE, h_stuff_tce },
 		{ H_PUT_TCE_INDIRECT, h_put_tce_indirect },
 	};
-	unsigned int i;
-	int ret;
 
-	for (i = 0; i < ARRAY_SIZE(calls); i++) {
-		ret = hcall__register(vm, calls[i].nr, calls[i].fn);
-		if (ret)
-			return ret;
-	}
-	return 0;
+	return hcall__register_all(vm, calls, ARRAY_SIZE(calls));
 }

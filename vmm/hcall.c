@@ -71,6 +71,19 @@ int hcall__register(struct vm *vm, u64 nr, hcall_fn fn)
 	return 0;
 }
 
+int hcall__register_all(struct vm *vm, const struct hcall_handler *h, unsigned int n)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		ret = hcall__register(vm, h[i].nr, h[i].fn);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 s64 hcall__dispatch(struct vm *vm, struct vcpu *vcpu, u64 nr, u64 *args)
 {
 	struct hcall_ctx c = { .vm = vm, .vcpu = vcpu, .nr = nr, .args = args };

@@ -27,6 +27,13 @@ typedef s64 (*hcall_fn)(struct hcall_ctx *c);
 int hcall__init(struct vm *vm);
 void hcall__exit(struct vm *vm);
 int hcall__register(struct vm *vm, u64 nr, hcall_fn fn);
+struct hcall_handler {
+	u64 nr;
+	hcall_fn fn;
+};
+
+/* Register n handlers; the first failure is returned. */
+int hcall__register_all(struct vm *vm, const struct hcall_handler *h, unsigned int n);
 s64 hcall__dispatch(struct vm *vm, struct vcpu *vcpu, u64 nr, u64 *args);
 
 /* A handler is registered in pvm's table for nr. */
