@@ -13,17 +13,25 @@ bash scripts/deps.sh || { echo "test: dependency setup failed"; echo "0 passed, 
 make -s pvm || { echo "test: building pvm failed"; echo "0 passed, 1 failed"; exit 1; }
 
 total_pass=0 total_fail=0 total_skip=0
+timings="" failures=""
 # Runs one suite, echoes its output and adds its closing "N passed, M failed".
+# Remembers its wall time and its "not ok" lines for the summary at the end,
+# so a CI log cut to its tail still names what failed and what took long.
 suite() {
-	local name=$1 out line p f
+	local name=$1 out line p f t0
 	shift
 	echo "=== $name"
 	out=$(mktemp)
+	t0=$(date +%s)
 	"$@" 2>&1 | tee "$out"
+	timings+=$(printf '%6d s  %s' "$(( $(date +%s) - t0 ))" "$name")$'\n'
+	failures+=$(grep -E '^not ok' "$out" | sed "s|^|$name: |")
+	[ -n "$failures" ] && [ "${failures: -1}" != $'\n' ] && failures+=$'\n'
 	line=$(grep -E '^([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$out" | tail -n1)
 	rm -f "$out"
 	if [ -z "$line" ]; then
 		echo "test: suite '$name' ended without a result line"
+		failures+="$name: ended without a result line"$'\n'
 		total_fail=$((total_fail + 1))
 		return
 	fi
@@ -59,6 +67,12 @@ suite "TPM proxy H_TPM_COMM (v1 host)" scripts/lab-tpm.sh --host v1
 suite "virtio-blk (v2 host)" scripts/lab-virtio.sh --host v2
 suite "virtio-blk (v1 host)" scripts/lab-virtio.sh --host v1
 
+echo "test: wall time per suite:"
+printf '%s' "$timings"
+if [ -n "$failures" ]; then
+	echo "test: failed checks:"
+	printf '%s' "$failures"
+fi
 echo "test: whole suite took $(( $(date +%s) - start )) s"
 echo "$total_pass passed, $total_fail failed, $total_skip skipped"
 [ "$total_fail" -eq 0 ]
