@@ -30,7 +30,7 @@
 # without the exit marker; 126 setup failure (deps, make, ./pvm); 2 usage.
 #
 # Env: PVM_CACHE (default /var/cache/pvm), QEMU (default qemu-system-ppc64),
-#      LAB_MODULES (default "kvm-hv"; dependencies are added), LAB_APPEND (extra
+#      LAB_MODULES (default "kvm-hv tun vhost_net"; dependencies are added), LAB_APPEND (extra
 #      LPAR kernel arguments).
 set -euo pipefail
 export LC_ALL=C
@@ -150,7 +150,7 @@ mkcpio() {
 # --- kernel modules: LAB_MODULES plus what their modinfo "depends=" names ---
 . "$root/scripts/lib-modules.sh"
 # shellcheck disable=SC2086
-modules_resolve "$moddir" ${LAB_MODULES:-kvm-hv} || die 126 "LAB_MODULES: see above"
+modules_resolve "$moddir" ${LAB_MODULES:-kvm-hv tun vhost_net} || die 126 "LAB_MODULES: see above"
 
 # --- base initramfs: busybox, init, modules, guest kernel (cached) ---
 base_key=$({

@@ -142,6 +142,30 @@ run "virtio-blk" 0 -d /tmp/bm-disk.img
 check "virtio-blk: pvm logged the queues the guest broke" grep -q 'blk: queue 0 broken by the guest' "$out"
 check "virtio-blk: pvm logged the rings it refused at enable" grep -q 'blk: queue 0 rings refused' "$out"
 rm -f /tmp/bm-disk.img
+# virtio-net driven by the payload itself, with hostile descriptors on both
+# queues. pvm makes the tap bmnet0; its host side gets 10.0.9.1/24 as soon as
+# it appears (the payload waits for the host's ARP replies).
+netup() {
+	i=0
+	while [ ! -d /sys/class/net/bmnet0 ]; do
+		i=$((i + 1))
+		[ $i -le 1200 ] || { echo "bmnet0 did not appear within 120 s"; return 1; }
+		usleep 100000
+	done
+	ip addr add 10.0.9.1/24 dev bmnet0 && ip link set bmnet0 up && echo "bmnet0 up: $(ip addr show dev bmnet0 | grep -o 'inet [0-9./]*')"
+}
+netup >$W/bmnet0-up.out 2>&1 &
+netup_pid=$!
+run "virtio-net" 0 --network mode=tap,tapif=bmnet0,mac=52:54:00:9a:bc:de -p mac=52:54:00:9a:bc:de
+kill $netup_pid 2>/dev/null
+wait $netup_pid 2>/dev/null
+sed 's/^/# netup: /' $W/bmnet0-up.out
+check "virtio-net: the tap's host side came up with 10.0.9.1/24" grep -q 'bmnet0 up: inet 10.0.9.1/24' $W/bmnet0-up.out
+for q in 0 1; do
+	check "virtio-net: pvm logged queue $q broken by the guest" grep -q "net: queue $q broken by the guest" "$out"
+	check "virtio-net: pvm logged queue $q's rings refused at enable" grep -q "net: queue $q rings refused" "$out"
+done
+check "virtio-net: the tap is gone once pvm ended" [ ! -e /sys/class/net/bmnet0 ]
 echo "# timing: suite $(minus "$(uptime_s)" "$T0") s"
 echo "# bm-inner done $passed passed, $failed failed"
 [ $failed = 0 ]
