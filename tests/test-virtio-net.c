@@ -10,11 +10,13 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
 
 #include "cli/net.h"
+#include "pvm/event.h"
 #include "pvm/module.h"
 #include "testvm.h"
 #include "virtio/net.h"
@@ -416,6 +418,56 @@ TEST_F(net, stats_json_names_the_nic)
 	EXPECT_TRUE(json_object_object_get_ex(o, "rx_drops", &v));
 	EXPECT_TRUE(json_object_object_get_ex(o, "link_up", &v));
 	json_object_put(devs);
+}
+
+/* Until used->idx of r reaches want, with the NIC's own I/O thread serving. */
+static bool wait_used(const struct test_ring *r, u16 want)
+{
+	struct timespec ts = { 0, 1000000 };
+	unsigned int i;
+
+	for (i = 0; i < 3000 && ring__used_idx(r) != want; i++)
+		nanosleep(&ts, NULL);
+	return ring__used_idx(r) == want;
+}
+
+/* The I/O thread: packets both ways, then a reset in the middle of traffic. */
+TEST_F(net, io_thread_moves_packets_both_ways_and_survives_a_reset)
+{
+	u8 got[256];
+	unsigned int i, n = 0;
+
+	ASSERT_EQ(0, event__init(&self->t.vm));
+	ASSERT_EQ(0, modules__start(&self->t.vm));
+	ASSERT_EQ(-ENODEV, virtio_net__poll(&self->t.vm, 0, 0));
+	for (i = 0; i < 40; i++) {
+		post_rx(self, i % QSIZE, 2048);
+		kick(self, 0);
+		ASSERT_TRUE(host_send(self, 64 + i, i, 0, 0));
+		ASSERT_TRUE(wait_used(&self->rx, i + 1));
+		EXPECT_EQ(HDR + 64 + i, ring__used_len(&self->rx, i));
+		post_tx(self, i % 4, 80, i, 2);
+		kick(self, 1);
+		ASSERT_TRUE(wait_used(&self->tx, i + 1));
+	}
+	while (read(self->host, got, sizeof(got)) > 0)
+		n++;
+	EXPECT_EQ(40, n);
+	/* Traffic on the way in, and a reset. */
+	for (i = 0; i < 30; i++)
+		ASSERT_TRUE(host_send(self, 100, 0xee, 0, 0));
+	for (i = 0; i < 8; i++)
+		post_rx(self, i, 2048);
+	kick(self, 0);
+	wr(self->d, VIRTIO_PCI_STATUS, 0, 1);
+	EXPECT_EQ(0, rd(self->d, VIRTIO_PCI_STATUS, 1));
+	/* Up again on fresh rings: what the tap still holds arrives there. */
+	ASSERT_TRUE(bring_up(self, F_VERSION_1 | F_MAC | F_MRG) & VIRTIO_STATUS_DRIVER_OK);
+	for (i = 0; i < 4; i++)
+		post_rx(self, i, 2048);
+	kick(self, 0);
+	ASSERT_TRUE(wait_used(&self->rx, 4));
+	EXPECT_EQ(0xee, self->t.ram[RXBUF + 0x30000 + HDR]);
 }
 
 /* ---- the option ---- */
