@@ -45,13 +45,13 @@ static void link_lost(struct virtio_net *net, int err)
 		return;
 	pr_warn("%s: tap %s is gone (%s); the guest's link is down", net->name, net->tapif,
 		strerror(err));
-	net->link_down = true;
+	__atomic_store_n(&net->link_down, true, __ATOMIC_RELAXED);
 	net->config[VIRTIO_NET_CFG_STATUS] &= ~VIRTIO_NET_S_LINK_UP;
 	virtio__config_changed(&net->vdev);
 }
 
 /* Under vdev.lock: the TUN_F_* offloads the guest's features let the tap use. */
-static void sync_offloads(struct virtio_net *net)
+void net__sync_offloads(struct virtio_net *net)
 {
 	unsigned int want = 0;
 
@@ -355,7 +355,7 @@ bool net__turn(struct virtio_net *net, int timeout_ms)
 	virtio__lock(&net->vdev);
 	stop = __atomic_load_n(&net->stopping, __ATOMIC_SEQ_CST);
 	if (!stop) {
-		sync_offloads(net);
+		net__sync_offloads(net);
 		more = tx_some(net);
 	}
 	virtio__unlock(&net->vdev);

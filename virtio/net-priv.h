@@ -69,6 +69,8 @@ extern const struct module virtio_net_module;
 
 /* net-io.c: one turn of the packet loop; false when the thread should end. */
 bool net__turn(struct virtio_net *net, int timeout_ms);
+/* net-io.c, under vdev.lock: tell the tap the offloads the guest took. */
+void net__sync_offloads(struct virtio_net *net);
 
 /* net-vhost.c: hand the queues to vhost-net (at DRIVER_OK), take them back (reset). */
 int net_vhost__init(struct virtio_net *net);

@@ -28,6 +28,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <linux/if_tun.h>
 #include <linux/vhost.h>
 
 #include "pvm/event.h"
@@ -35,11 +36,14 @@
 #include "pvm/sandbox.h"
 #include "net-priv.h"
 
+#define NEEDED ((1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_RING_F_INDIRECT_DESC) |        \
+		(1ULL << VIRTIO_RING_F_EVENT_IDX) | (1ULL << VIRTIO_NET_F_MRG_RXBUF))
+
 /* The ioctls a vCPU (status writes), or the main thread (hotplug), makes. */
 static const unsigned long vhost_ioctls[] = {
 	VHOST_SET_FEATURES, VHOST_SET_MEM_TABLE, VHOST_SET_VRING_NUM, VHOST_SET_VRING_BASE,
 	VHOST_GET_VRING_BASE, VHOST_SET_VRING_ADDR, VHOST_SET_VRING_KICK, VHOST_SET_VRING_CALL,
-	VHOST_NET_SET_BACKEND,
+	VHOST_NET_SET_BACKEND, TUNSETOFFLOAD,
 };
 
 static int vhost_ioctl(struct virtio_net *net, unsigned long req, void *arg, const char *what)
@@ -118,8 +122,10 @@ int net_vhost__init(struct virtio_net *net)
 	}
 	/* The tap, not vhost, puts the virtio header on each packet. */
 	net->vhost_features &= ~(1ULL << VHOST_NET_F_VIRTIO_NET_HDR);
-	if (!(net->vhost_features & (1ULL << VIRTIO_F_VERSION_1))) {
-		pr_err("%s: this host's vhost-net has no VIRTIO_F_VERSION_1", net->name);
+	/* What pvm offers that vhost-net must implement (the rest is the tap's). */
+	if ((net->vhost_features & NEEDED) != NEEDED) {
+		pr_err("%s: this host's vhost-net lacks features %#llx", net->name,
+		       (unsigned long long)(NEEDED & ~net->vhost_features));
 		return -EOPNOTSUPP;
 	}
 	for (q = 0; q < 2; q++) {
@@ -190,6 +196,8 @@ void net_vhost__start(struct virtio_net *net)
 	unsigned int q;
 	int ret;
 
+	/* vhost-net knows only its own bits; the offloads go to the tap. */
+	net__sync_offloads(net);
 	ret = vhost_ioctl(net, VHOST_SET_FEATURES, &features, "the features");
 	if (!ret)
 		ret = set_mem_table(net);

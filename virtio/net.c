@@ -14,7 +14,7 @@
  * Offloads: the tap carries the virtio header, so checksum offload and TSO
  * pass through both ways. Offered to the guest as far as the tap accepts
  * them (the probe in tap__open()); what the tap may send the guest follows
- * the guest's choice (net-io.c's sync_offloads()).
+ * the guest's choice (net__sync_offloads()).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -64,9 +64,10 @@ static u64 net__features(struct virtio_dev *vdev)
 	if ((net->tap_offloads & 0x0f) == 0x0f)
 		f |= (1ULL << VIRTIO_NET_F_GUEST_TSO4) | (1ULL << VIRTIO_NET_F_GUEST_TSO6) |
 		     (1ULL << VIRTIO_NET_F_GUEST_ECN);
-	if (net->vhost_fd >= 0)
-		f &= net->vhost_features | ((1ULL << VIRTIO_NET_F_MAC) |
-					    (1ULL << VIRTIO_NET_F_STATUS));
+	/*
+	 * With vhost-net the same: the offloads are the tap's business, and
+	 * net_vhost__init() checked that vhost-net has the ring features.
+	 */
 	return f;
 }
 
