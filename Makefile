@@ -92,7 +92,7 @@ $(HOSTBUILD)/tests/test-%: tests/test-%.c $(HOST_CORE_OBJS)
 # (tests/fake-pci.h).
 $(HOSTBUILD)/tests/test-virtio-pci $(HOSTBUILD)/tests/test-virtio-console: TEST_LDFLAGS = $(patsubst %,-Wl$(comma)--wrap=pci__%,\
 	add_cap register unregister notify intx msix_irq)
-$(HOSTBUILD)/tests/test-virtio-blk: TEST_LDFLAGS = $(patsubst %,-Wl$(comma)--wrap=pci__%,\
+$(HOSTBUILD)/tests/test-virtio-blk $(HOSTBUILD)/tests/test-virtio-net: TEST_LDFLAGS = $(patsubst %,-Wl$(comma)--wrap=pci__%,\
 	add_cap register unregister notify intx msix_irq)
 comma := ,
 
@@ -119,7 +119,7 @@ SAN_ASAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fra
 # guest's, which ThreadSanitizer never sees; host threads share a ring only
 # under the transport's lock, which it does see.
 SAN_TSAN := -fsanitize=thread -Wno-tsan
-TSAN_TESTS := races control control-dir console tpm watchdog hvpipe-control mmio virtio-console virtio-blk
+TSAN_TESTS := races control control-dir console tpm watchdog hvpipe-control mmio virtio-console virtio-blk virtio-net
 unit-asan:
 	@$(MAKE) -s --no-print-directory HOSTBUILD=$(BUILD)/asan HOST_SAN='$(SAN_ASAN)' \
 		UNIT_NAME=unit-asan LAYER_CHECK= unit

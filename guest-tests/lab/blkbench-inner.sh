@@ -32,7 +32,7 @@ for mode in $MODES; do
 	esac
 	out=$W/$mode.out
 	echo "# \$ pvm run -k /guest/vmlinux -i /guest/initrd.cpio.gz -m 512M -d $disk -p \"console=hvc0 quiet pvmtest=blkbench pvmtest.secs=$SECS\""
-	timeout "$GUEST_TIMEOUT" "$PVM" run -n bench -k /guest/vmlinux -i /guest/initrd.cpio.gz -m 512M \
+	timeout "$GUEST_TIMEOUT" "$PVM" run --name bench -k /guest/vmlinux -i /guest/initrd.cpio.gz -m 512M \
 		-d $disk -p "console=hvc0 quiet pvmtest=blkbench pvmtest.secs=$SECS" </dev/null >$out 2>&1
 	rc=$?
 	tr -d '\r' <$out >$out.txt

@@ -89,7 +89,7 @@ mkfifo $W/idle.in
 exec 5<>$W/idle.in
 # Also the clean-up of a vCPU that fails half-made: --test-fail-vcpu 2 makes
 # vCPU 2's set-up fail after KVM_CREATE_VCPU and the kvm_run mmap.
-"$PVM" run -n sbx -k $KERNEL -i $INITRD -m 512M -c 2 --max-cpus 3 --test-fail-vcpu 2 \
+"$PVM" run --name sbx -k $KERNEL -i $INITRD -m 512M -c 2 --max-cpus 3 --test-fail-vcpu 2 \
 	-p "console=hvc0 quiet pvmtest=idle" <&5 >$W/idle.out 2>&1 &
 ppid=$!
 for _ in $(seq 120); do grep -q GUEST-IDLE $W/idle.out 2>/dev/null && break; sleep 1; done
@@ -160,7 +160,7 @@ t "the fd limit that leaves no room for the signalfd is a one-line start failure
 
 # --- guest reboot in place: reboot -f comes back to /init in the same pvm
 # process, with the same control socket, five times; RSS and fds stay flat ---
-"$PVM" run -n rbt -k $KERNEL -i $INITRD -m 512M --loglevel info -p "console=hvc0 quiet pvmtest=reboot" \
+"$PVM" run --name rbt -k $KERNEL -i $INITRD -m 512M --loglevel info -p "console=hvc0 quiet pvmtest=reboot" \
 	</dev/null >$W/rb.out 2>&1 &
 rpid=$!
 boots() { grep -c '^GUEST-BOOT' $W/rb.out 2>/dev/null; }

@@ -48,7 +48,7 @@ if [ "$LAB_HOST" = v2 ]; then
 	exit 0
 fi
 
-"$PVM" run -n blk -k /guest/vmlinux -i /guest/initrd.cpio.gz -m 512M \
+"$PVM" run --name blk -k /guest/vmlinux -i /guest/initrd.cpio.gz -m 512M \
 	-d $W/root.img -d $W/vdb.img -d $W/ro.img,ro -d $W/vdd.img,serial=pvm-vdd \
 	-p "console=hvc0 quiet pvmtest=vdaroot pvmtest.mb=$MB" </dev/null >$out 2>&1 &
 ppid=$!
@@ -65,7 +65,7 @@ t "pvm stat shows the disks' requests and bytes" sh -c "grep -q '\"virtio-blk\"'
 t "queue notifications arrive by ioeventfd, without a vCPU MMIO exit" [ "$(sum notify_ioeventfd)" -gt 0 ]
 
 # A second pvm may not open a disk another one writes to.
-"$PVM" run -n blk2 -k /guest/vmlinux -m 256M -d $W/vdb.img </dev/null >$W/second.out 2>&1
+"$PVM" run --name blk2 -k /guest/vmlinux -m 256M -d $W/vdb.img </dev/null >$W/second.out 2>&1
 rc=$?
 echo "# second writer: status $rc: $(grep -m1 'pvm: error' $W/second.out)"
 t "a second writer of the same image is refused with a clear message (status 66)" \
@@ -110,7 +110,7 @@ fi
 kill -9 $ppid 2>/dev/null
 wait $ppid 2>/dev/null
 # The 64 MiB file the guest fsynced on its root file system, seen by the next boot.
-"$PVM" run -n blk3 -k /guest/vmlinux -i /guest/initrd.cpio.gz -m 512M -d $W/root.img \
+"$PVM" run --name blk3 -k /guest/vmlinux -i /guest/initrd.cpio.gz -m 512M -d $W/root.img \
 	-p "console=hvc0 quiet pvmtest=vdaroot pvmtest.verify=1" </dev/null >$W/verify.out 2>&1 &
 vpid=$!
 (sleep 300; kill -9 $vpid 2>/dev/null) &

@@ -40,12 +40,17 @@ _pvm()
 			COMPREPLY=($(compgen -W "vty virtio" -- "$cur"))
 			return
 			;;
-		-p | --params | -m | --mem | --max-mem | -c | --cpus | --max-cpus | -n | --name | --hvpipe-source)
+		-p | --params | -m | --mem | --max-mem | -c | --cpus | --max-cpus | --name | --hvpipe-source)
+			return
+			;;
+		-n | --network)
+			COMPREPLY=($(compgen -W "mode=tap,tapif= mode=tap,fd=" -- "$cur"))
+			compopt -o nospace 2>/dev/null
 			return
 			;;
 		esac
 		COMPREPLY=($(compgen -W "--kernel --initrd --params --mem --max-mem --cpus --max-cpus
-			--threads --name --nvram --hvpipe-source --tpm --tpm-allow-all --rng --console --disk --loglevel --no-sandbox --no-reboot --test-exit --test-fail-vcpu --help" -- "$cur"))
+			--threads --name --nvram --hvpipe-source --tpm --tpm-allow-all --rng --console --disk --network --loglevel --no-sandbox --no-reboot --test-exit --test-fail-vcpu --help" -- "$cur"))
 		;;
 	check | list)
 		COMPREPLY=($(compgen -W "--json --help" -- "$cur"))
