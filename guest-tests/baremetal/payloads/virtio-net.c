@@ -12,7 +12,7 @@
  *     absurd length, no bytes, bad next, nested or malformed indirect
  *     table, readable after writable) and a chain that is no packet
  *     (shorter than the virtio-net + Ethernet headers, longer than
- *     12 + 65550 bytes, an unknown gso_type) are handed back under their
+ *     12 + 65553 bytes, an offload not negotiated) are handed back under their
  *     own head with used length 0;
  *   - receiveq: the same refused chains, one with no writable byte and one
  *     too small for the header are handed back with used length 0 when the
@@ -51,7 +51,8 @@ const char payload_name[] = "virtio-net";
 
 #define HDR 12			/* struct virtio_net_hdr_v1 */
 #define ARP_LEN 42		/* Ethernet + ARP, unpadded */
-#define MAX_PKT (HDR + 65550)	/* the longest chain that is a packet */
+#define MAX_FRAME (65535 + 14 + 4)	/* 64 KiB + Ethernet and VLAN headers */
+#define MAX_PKT (HDR + MAX_FRAME)	/* the longest chain that is a packet */
 #define NRX 16
 #define RXBUF 2048
 #define WAIT_MS 5000
@@ -356,7 +357,7 @@ static void tx_bad_chains(void)
 	h = 40;
 	memset(junk, 0, sizeof(junk));
 	vring_put(&txq, h, junk, MAX_PKT + 1, 0, 0);
-	expect_tx("12 + 65551 bytes in one descriptor (longer than a packet)", h);
+	expect_tx("12 + 65554 bytes in one descriptor (one more than the largest frame)", h);
 
 	h = 41;
 	vring_put(&txq, h, junk, HDR, D_NEXT, h + 1);
@@ -365,7 +366,7 @@ static void tx_bad_chains(void)
 
 	h = 43;
 	vring_put(&txq, h, junk, MAX_PKT, 0, 0);
-	expect_tx("12 + 65550 bytes (the longest packet; the tap may refuse it)", h);
+	expect_tx("12 + 65553 bytes (the largest frame; the tap may refuse it)", h);
 
 	h = 44;
 	tx_chain(h);
