@@ -54,6 +54,7 @@ static void link_lost(struct virtio_net *net, int err)
 void net__sync_offloads(struct virtio_net *net)
 {
 	unsigned int want = 0;
+	int ret;
 
 	if (net->vdev.status & VIRTIO_STATUS_DRIVER_OK) {
 		if (acked(net, VIRTIO_NET_F_GUEST_CSUM))
@@ -73,7 +74,10 @@ void net__sync_offloads(struct virtio_net *net)
 	if ((int)want == net->offloads_set || net->link_down || !net->tap_offloads)
 		return;
 	/* Once per change: a tap that refuses keeps what it had (it probed fine). */
-	if (tap__set_offloads(net->tap_fd, want))
+	ret = tap__set_offloads(net->tap_fd, want);
+	if (ret && tap__gone(-ret))
+		link_lost(net, -ret);
+	else if (ret)
 		pr_warn("%s: tap %s refused offloads %#x", net->name, net->tapif, want);
 	net->offloads_set = want;
 }
