@@ -92,7 +92,7 @@ $(HOSTBUILD)/tests/test-%: tests/test-%.c $(HOST_CORE_OBJS)
 # (tests/fake-pci.h).
 $(HOSTBUILD)/tests/test-virtio-pci $(HOSTBUILD)/tests/test-virtio-console: TEST_LDFLAGS = $(patsubst %,-Wl$(comma)--wrap=pci__%,\
 	add_cap register unregister notify intx msix_irq)
-$(HOSTBUILD)/tests/test-virtio-blk: TEST_LDFLAGS = $(patsubst %,-Wl$(comma)--wrap=pci__%,\
+$(HOSTBUILD)/tests/test-virtio-blk $(HOSTBUILD)/tests/test-virtio-net: TEST_LDFLAGS = $(patsubst %,-Wl$(comma)--wrap=pci__%,\
 	add_cap register unregister notify intx msix_irq)
 comma := ,
 

@@ -26,6 +26,7 @@
 #include "cli/term.h"
 #include "pvm/vm.h"
 #include "cli/disk.h"
+#include "cli/net.h"
 #include "cli/images.h"
 
 const char run_usage[] =
@@ -39,7 +40,7 @@ const char run_usage[] =
 	"  -c, --cpus N         vCPUs (default 1); a multiple of --threads\n"
 	"      --max-cpus N     vCPUs can be hot-added up to N (whole cores)\n"
 	"      --threads T      SMT threads per core: 1, 2, 4 or 8 (default 1)\n"
-	"  -n, --name NAME      VM name (default pvm-PID)\n"
+	"      --name NAME      VM name (default pvm-PID)\n"
 	"      --hvpipe-source ID  offer HVPIPE with an HMC-like source ID (0x0200xxxx),\n"
 	"                       reached with pvm hvpipe; repeatable, up to 16\n"
 	"      --tpm PATH       forward H_TPM_COMM to this host TPM (e.g. /dev/tpmrm0);\n"
@@ -54,6 +55,11 @@ const char run_usage[] =
 	"                       a virtio-blk disk on a raw image or block device;\n"
 	"                       ro: read-only, direct: O_DIRECT (no host page cache),\n"
 	"                       serial: up to 20 characters; repeatable, up to 8\n"
+	"  -n, --network mode=tap,tapif=NAME[,mac=MAC][,vhost] | mode=tap,fd=N[,...]\n"
+	"                       a virtio-net NIC on a host tap: pvm opens or creates\n"
+	"                       tap NAME (or takes an open one, fd=N); mac: default\n"
+	"                       stable per VM name; vhost: the kernel's vhost-net\n"
+	"                       moves the packets; repeatable, up to 8\n"
 	"      --loglevel L     error, warning, info or debug (default warning)\n"
 	"      --no-sandbox     run without the seccomp sandbox (for debugging pvm)\n"
 	"      --no-reboot      end pvm (status 2) when the guest reboots; by default\n"
@@ -124,7 +130,8 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 		{ "threads", required_argument, NULL, 't' },
 		{ "max-mem", required_argument, NULL, 'M' },
 		{ "max-cpus", required_argument, NULL, 'C' },
-		{ "name", required_argument, NULL, 'n' },
+		{ "name", required_argument, NULL, 'V' },
+		{ "network", required_argument, NULL, 'n' },
 		{ "loglevel", required_argument, NULL, 'L' },
 		{ "hvpipe-source", required_argument, NULL, 'H' },
 		{ "tpm", required_argument, NULL, 'T' },
@@ -145,12 +152,12 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 	unsigned long n, cpus = 1, max_cpus = 0;
 	u64 host;
 	char *end;
-	int c;
+	int c, li;
 
 	cfg->threads = 1;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":k:i:p:m:c:n:d:h", opts, NULL)) != -1) {
+	while ((li = -1, c = getopt_long(argc, argv, ":k:i:p:m:c:n:d:h", opts, &li)) != -1) {
 		switch (c) {
 		case 'k':
 			cfg->kernel = optarg;
@@ -183,6 +190,17 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 				cfg->threads = n;
 			break;
 		case 'n':
+			/* -n NAME (no '='): pvm's first spelling of --name, kept working. */
+			if (li < 0 && !net__is_network_arg(optarg)) {
+				pr_warn("-n %s: taken as --name %s; -n is --network now (as in "
+					"kvmtool), so write --name", optarg, optarg);
+				cfg->name = optarg;
+				break;
+			}
+			if (net__parse(cfg, optarg))
+				return PVM_EXIT_USAGE;
+			break;
+		case 'V':
 			cfg->name = optarg;
 			break;
 		case 'M':
@@ -444,6 +462,8 @@ int cmd_run(int argc, char **argv)
 	}
 
 	ret = disk__open_all(&cfg);
+	if (!ret)
+		ret = net__open_all(&cfg);
 	if (ret)
 		return ret;
 

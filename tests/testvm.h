@@ -60,6 +60,9 @@ struct testvm_opts {
 	/* vm_config.disks: virtio-blk functions (each .io opened by the test; taken over) */
 	const struct vm_disk *disks;
 	unsigned int nr_disks;
+	/* vm_config.nics: virtio-net functions (each .fd the test's; taken over) */
+	const struct vm_nic *nics;
+	unsigned int nr_nics;
 	/* fake_accel.ioeventfd / .irqfd while the machine is set up, and after. */
 	bool ioeventfd, irqfd;
 };
@@ -111,6 +114,9 @@ static inline int testvm__setup(struct testvm *t, const struct testvm_opts *o)
 	cfg.nr_disks = MIN(o->nr_disks, (unsigned int)PVM_MAX_DISKS);
 	if (o->disks)
 		memcpy(cfg.disks, o->disks, sizeof(cfg.disks[0]) * cfg.nr_disks);
+	cfg.nr_nics = MIN(o->nr_nics, (unsigned int)PVM_MAX_NICS);
+	if (o->nics)
+		memcpy(cfg.nics, o->nics, sizeof(cfg.nics[0]) * cfg.nr_nics);
 	if (o->hvpipe_ids)
 		memcpy(cfg.hvpipe_ids, o->hvpipe_ids,
 		       sizeof(u32) * MIN(o->nr_hvpipe, (unsigned int)HVPIPE_MAX_SOURCES));

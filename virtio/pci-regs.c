@@ -133,10 +133,13 @@ static void status_write(struct virtio_dev *vdev, u8 val)
 	}
 	/* NEEDS_RESET is the device's to set; the driver cannot clear it. */
 	vdev->status = (val & ~VIRTIO_STATUS_NEEDS_RESET) | (old & VIRTIO_STATUS_NEEDS_RESET);
-	/* Buffers the driver added before DRIVER_OK were kept waiting. */
-	if ((vdev->status & VIRTIO_STATUS_DRIVER_OK) && !(old & VIRTIO_STATUS_DRIVER_OK))
+	if ((vdev->status & VIRTIO_STATUS_DRIVER_OK) && !(old & VIRTIO_STATUS_DRIVER_OK)) {
+		if (vdev->ops->driver_ok)
+			vdev->ops->driver_ok(vdev);
+		/* Buffers the driver added before DRIVER_OK were kept waiting. */
 		for (q = 0; q < vdev->nr_queues; q++)
 			virtio__notify(vdev, q);
+	}
 }
 
 static void addr_write(u64 *reg, bool hi, u32 val)

@@ -150,6 +150,17 @@ void virtio__queue_done(struct virtio_dev *vdev, unsigned int q)
 		pend(vdev, vq->msix_vector, VIRTIO_ISR_QUEUE);
 }
 
+void virtio__queue_interrupt(struct virtio_dev *vdev, unsigned int q)
+{
+	if (q < vdev->nr_queues)
+		pend(vdev, vdev->queues[q].msix_vector, VIRTIO_ISR_QUEUE);
+}
+
+int virtio__vector_irqfd(struct virtio_dev *vdev, unsigned int v)
+{
+	return irqfd_sync(vdev, v) ? vdev->irqfd[v] : -1;
+}
+
 void virtio__config_changed(struct virtio_dev *vdev)
 {
 	vdev->config_gen++;
@@ -206,16 +217,17 @@ void virtio__ioevent(struct virtio_dev *vdev, unsigned int q)
 	u64 gpa = vdev->bar_gpa + VIRTIO_NOTIFY_OFF + VIRTIO_NOTIFY_MULT * q;
 	bool want = vdev->on_loop && vdev->bar_live && vq->enabled && !vq->broken &&
 		    !(vdev->exit_queues & (1ULL << q));
+	int fd = vq->kick_fd >= 0 ? vq->kick_fd : vq->efd;
 	int ret;
 
-	if (vq->ioevent && (!want || vq->ioevent_gpa != gpa)) {
-		accel__ioeventfd(vdev->vm, vq->ioevent_gpa, 0, false, 0, vq->efd, false);
+	if (vq->ioevent && (!want || vq->ioevent_gpa != gpa || vq->ioevent_fd != fd)) {
+		accel__ioeventfd(vdev->vm, vq->ioevent_gpa, 0, false, 0, vq->ioevent_fd, false);
 		vq->ioevent = false;
 	}
 	if (!want || vq->ioevent)
 		return;
 	/* Length 0: KVM's fast MMIO path, no instruction fetch (spec §C.3). */
-	ret = accel__ioeventfd(vdev->vm, gpa, 0, false, 0, vq->efd, true);
+	ret = accel__ioeventfd(vdev->vm, gpa, 0, false, 0, fd, true);
 	if (ret) {
 		pr_warn("%s: no ioeventfd for queue %u (%d); notifications exit instead",
 			vdev->name, q, ret);
@@ -223,6 +235,7 @@ void virtio__ioevent(struct virtio_dev *vdev, unsigned int q)
 	}
 	vq->ioevent = true;
 	vq->ioevent_gpa = gpa;
+	vq->ioevent_fd = fd;
 }
 
 /* Main loop: a queue's ioeventfd fired. */
@@ -238,6 +251,21 @@ static void ioevent_fired(struct vm *vm __unused, int fd, u32 events __unused, v
 	pthread_mutex_lock(&vdev->lock);
 	virtio__notify(vdev, vq - vdev->queues);
 	virtio__unlock(vdev);
+}
+
+int virtio__queue_redirect(struct virtio_dev *vdev, unsigned int q, int fd)
+{
+	struct virtio_queue *vq = &vdev->queues[q];
+
+	if (q >= vdev->nr_queues || vq->efd < 0)
+		return -ENODEV;
+	if (vq->ioevent) {
+		accel__ioeventfd(vdev->vm, vq->ioevent_gpa, 0, false, 0, vq->ioevent_fd, false);
+		vq->ioevent = false;
+	}
+	vq->kick_fd = fd;
+	virtio__ioevent(vdev, q);
+	return fd < 0 || vq->ioevent ? 0 : -ENODEV;
 }
 
 /* ---- PCI callbacks ---- */
@@ -360,6 +388,7 @@ static int make_eventfds(struct virtio_dev *vdev)
 	for (i = 0; i < vdev->nr_queues; i++) {
 		vdev->queues[i].dev = vdev;
 		vdev->queues[i].efd = -1;
+		vdev->queues[i].kick_fd = -1;
 	}
 	if (accel__has_cap(vdev->vm, ACCEL_CAP_IOEVENTFD)) {
 		for (i = 0; i < vdev->nr_queues; i++) {
@@ -465,7 +494,8 @@ void virtio__exit(struct virtio_dev *vdev)
 		struct virtio_queue *vq = &vdev->queues[i];
 
 		if (vq->ioevent)
-			accel__ioeventfd(vdev->vm, vq->ioevent_gpa, 0, false, 0, vq->efd, false);
+			accel__ioeventfd(vdev->vm, vq->ioevent_gpa, 0, false, 0, vq->ioevent_fd,
+					 false);
 		if (vq->efd >= 0) {
 			if (vdev->on_loop)
 				event__del(vdev->vm, vq->efd);

@@ -214,6 +214,15 @@ int virtq__pop(struct virtq *vq, struct virtq_chain *c, struct virtq_seg *seg,
 	return 1;
 }
 
+void virtq__unpop(struct virtq *vq, unsigned int n)
+{
+	/*
+	 * avail_event stays where the pops left it: at or past the ring's
+	 * end, so the driver still notifies us when it adds more.
+	 */
+	vq->last_avail -= n;
+}
+
 int virtq__push(struct virtq *vq, u16 head, u32 len)
 {
 	u8 *used, *elem;

@@ -38,6 +38,44 @@ static void slot_read(const struct gmem_region *r, struct gmem_region *out)
 		s2 = __atomic_load_n(&r->seq, __ATOMIC_RELAXED);
 	} while ((s1 & 1) || s1 != s2);
 }
+static void tell(struct guest_mem *gm)
+{
+	unsigned int i;
+
+	for (i = 0; i < GMEM_MAX_LISTENERS; i++)
+		if (gm->changed[i])
+			gm->changed[i](gm->changed_opaque[i]);
+}
+
+int gmem__on_change(struct guest_mem *gm, void (*fn)(void *opaque), void *opaque)
+{
+	unsigned int i, free_slot = GMEM_MAX_LISTENERS;
+
+	for (i = 0; i < GMEM_MAX_LISTENERS; i++) {
+		if (gm->changed[i] && gm->changed_opaque[i] == opaque) {
+			gm->changed[i] = fn;
+			return 0;
+		}
+		if (!gm->changed[i] && free_slot == GMEM_MAX_LISTENERS)
+			free_slot = i;
+	}
+	if (!fn)
+		return 0;
+	if (free_slot == GMEM_MAX_LISTENERS)
+		return -ENOSPC;
+	gm->changed_opaque[free_slot] = opaque;
+	gm->changed[free_slot] = fn;
+	return 0;
+}
+
+int gmem__region(const struct guest_mem *gm, unsigned int i, struct gmem_region *out)
+{
+	if (i >= __atomic_load_n(&gm->nr, __ATOMIC_ACQUIRE))
+		return -ENOENT;
+	slot_read(&gm->r[i], out);
+	return 0;
+}
+
 int gmem__add(struct guest_mem *gm, u64 gpa, u64 size, void *hva)
 {
 	unsigned int i, slot = GMEM_MAX_REGIONS;
@@ -64,6 +102,7 @@ int gmem__add(struct guest_mem *gm, u64 gpa, u64 size, void *hva)
 	slot_write(&gm->r[slot], gpa, size, hva);
 	if (slot == gm->nr)
 		__atomic_store_n(&gm->nr, gm->nr + 1, __ATOMIC_RELEASE);
+	tell(gm);
 	return 0;
 }
 
@@ -77,6 +116,7 @@ int gmem__remove(struct guest_mem *gm, u64 gpa)
 		slot_read(&gm->r[i], &r);
 		if (r.gpa == gpa && r.size) {
 			slot_write(&gm->r[i], r.gpa, 0, r.hva);
+			tell(gm);
 			return 0;
 		}
 	}

@@ -49,6 +49,8 @@ static bool enabled;
 static char *names[MAX_NR];
 static __thread const char *thread_kind = "pvm";
 static int extra[SANDBOX_KINDS][MAX_EXTRA], nr_extra[SANDBOX_KINDS];
+static unsigned long extra_ioctls[SANDBOX_KINDS][MAX_EXTRA];
+static unsigned int nr_extra_ioctls[SANDBOX_KINDS];
 
 /* What every thread needs: memory, locks, time, signals, its own exit. */
 static const int common_calls[] = {
@@ -115,6 +117,19 @@ int sandbox__allow_syscall(enum sandbox_kind kind, const char *name)
 	if (nr_extra[kind] == MAX_EXTRA)
 		return -ENOSPC;
 	extra[kind][nr_extra[kind]++] = nr;
+	return 0;
+}
+
+int sandbox__allow_ioctl(enum sandbox_kind kind, unsigned long request)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_extra_ioctls[kind]; i++)
+		if (extra_ioctls[kind][i] == request)
+			return 0;
+	if (nr_extra_ioctls[kind] == MAX_EXTRA)
+		return -ENOSPC;
+	extra_ioctls[kind][nr_extra_ioctls[kind]++] = request;
 	return 0;
 }
 
@@ -211,12 +226,16 @@ int sandbox__enter(enum sandbox_kind kind)
 			ret = add_ioctls(ctx, io_ioctls, ARRAY_SIZE(io_ioctls));
 		if (!ret)
 			ret = add_all(ctx, extra[SANDBOX_IO], nr_extra[SANDBOX_IO]);
+		if (!ret)
+			ret = add_ioctls(ctx, extra_ioctls[SANDBOX_IO], nr_extra_ioctls[SANDBOX_IO]);
 		goto load;
 	}
 	if (!ret)
 		ret = add_ioctls(ctx, vcpu_ioctls, ARRAY_SIZE(vcpu_ioctls));
 	if (!ret)
 		ret = add_all(ctx, extra[SANDBOX_VCPU], nr_extra[SANDBOX_VCPU]);
+	if (!ret)
+		ret = add_ioctls(ctx, extra_ioctls[SANDBOX_VCPU], nr_extra_ioctls[SANDBOX_VCPU]);
 	if (!ret && kind == SANDBOX_MAIN) {
 		ret = add_all(ctx, main_calls, ARRAY_SIZE(main_calls));
 		if (!ret)

@@ -23,4 +23,7 @@ int sandbox__enter(enum sandbox_kind kind);
  */
 int sandbox__allow_syscall(enum sandbox_kind kind, const char *name);
 
+/* A feature's extra ioctl request for a thread kind, under the same rule. */
+int sandbox__allow_ioctl(enum sandbox_kind kind, unsigned long request);
+
 #endif

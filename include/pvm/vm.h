@@ -53,6 +53,9 @@ enum pvm_status {
 #define PVM_MAX_DISKS 8
 #define PVM_DISK_SERIAL_MAX 20	/* virtio-blk GET_ID: 20 bytes */
 
+/* --network, at most (virtio/net.c) */
+#define PVM_MAX_NICS 8
+
 struct blkio;
 
 /* One --disk PATH[,ro][,direct][,serial=ID]. */
@@ -62,6 +65,18 @@ struct vm_disk {
 	char serial[PVM_DISK_SERIAL_MAX + 1];
 	/* Opened by pvm run before the VM is set up; virtio-blk owns it from init. */
 	struct blkio *io;
+};
+
+/* One --network mode=tap,tapif=NAME[,mac=MAC][,vhost] | fd=N. */
+struct vm_nic {
+	char tapif[16];		/* IFNAMSIZ; the tap's name once opened */
+	int fd;			/* the tap: fd=N, or opened by pvm run; -1 */
+	bool fd_given;		/* fd=N: the launcher's, not created by pvm */
+	u8 mac[6];
+	bool mac_given;		/* else derived from the VM name and the NIC's index */
+	bool vhost;		/* the kernel's vhost-net moves the packets */
+	int vhost_fd;		/* /dev/vhost-net, opened by pvm run; -1 */
+	unsigned int offloads;	/* TUN_F_* the tap accepts (virtio/tap.c) */
 };
 
 struct vm_config {
@@ -85,6 +100,8 @@ struct vm_config {
 	bool virtio_console;	/* --console virtio: the console is virtio/console.c */
 	struct vm_disk disks[PVM_MAX_DISKS];	/* --disk: virtio-blk functions */
 	unsigned int nr_disks;
+	struct vm_nic nics[PVM_MAX_NICS];	/* --network: virtio-net functions */
+	unsigned int nr_nics;
 	unsigned int test_fail_vcpu;	/* --test-fail-vcpu ID: ID + 1; 0 = none */
 	int console_fd;		/* where the guest's console output goes */
 	const char *nvram_path;	/* --nvram: the image file, opened as nvram_fd */

@@ -109,6 +109,8 @@ struct virtio_ops {
 	 * serve, push, then virtio__queue_done().
 	 */
 	void (*queue_notify)(struct virtio_dev *vdev, unsigned int q);
+	/* The driver set DRIVER_OK: the queues it enabled are live. */
+	void (*driver_ok)(struct virtio_dev *vdev);
 	/* The device was reset (status 0, PCI reset, reboot); queues are off. */
 	void (*reset)(struct virtio_dev *vdev);
 	/*
@@ -149,6 +151,8 @@ struct virtio_queue {
 	bool broken;		/* the ring broke: nothing more until a reset */
 	u64 desc, driver, device;
 	int efd;		/* ioeventfd's eventfd, or -1 */
+	int kick_fd;		/* set: the ioeventfd signals this one instead (vhost) */
+	int ioevent_fd;		/* the eventfd assigned at ioevent_gpa */
 	bool ioevent;		/* efd assigned at ioevent_gpa */
 	u64 ioevent_gpa;
 };
@@ -220,6 +224,17 @@ struct virtq *virtio__queue(struct virtio_dev *vdev, unsigned int q);
 void virtio__queue_done(struct virtio_dev *vdev, unsigned int q);
 /* Under vdev->lock: q's ring is broken; DEVICE_NEEDS_RESET and a config interrupt. */
 void virtio__queue_broken(struct virtio_dev *vdev, unsigned int q);
+/* Under vdev->lock: interrupt for queue q now (the device applied suppression itself). */
+void virtio__queue_interrupt(struct virtio_dev *vdev, unsigned int q);
+/*
+ * Under vdev->lock, for a device whose queues another party serves (vhost):
+ * queue q's notifications go to eventfd fd through KVM's ioeventfd instead
+ * of pvm's main loop (fd -1: back to pvm). -ENODEV: the accelerator has no
+ * ioeventfd, or the queue cannot have one now.
+ */
+int virtio__queue_redirect(struct virtio_dev *vdev, unsigned int q, int fd);
+/* Under vdev->lock: the irqfd eventfd that interrupts on MSI-X vector v, or -1. */
+int virtio__vector_irqfd(struct virtio_dev *vdev, unsigned int v);
 /* Under vdev->lock: the device config changed. */
 void virtio__config_changed(struct virtio_dev *vdev);
 /*

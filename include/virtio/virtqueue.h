@@ -82,6 +82,12 @@ int virtq__init(struct virtq *vq, const struct guest_mem *mem, u16 size, u64 des
 int virtq__pop(struct virtq *vq, struct virtq_chain *c, struct virtq_seg *seg,
 	       unsigned int max);
 
+/*
+ * Give back the last n chains popped and not pushed, to be popped again
+ * (a device that took buffers it cannot fill yet).
+ */
+void virtq__unpop(struct virtq *vq, unsigned int n);
+
 /* Return chain head to the driver with len bytes written into it. */
 int virtq__push(struct virtq *vq, u16 head, u32 len);
 
