@@ -144,7 +144,7 @@ field() {
 	echo "$1" | grep -o "\"$2\": *\"*[A-Za-z0-9_.:-]*" | head -n1 | sed 's/.*: *"*//'
 }
 show_nic() {
-	s="# pvm stat $(field "$1" name):"
+	s="# pvm stat $(field "$1" name) (tap $(field "$1" tap)):"
 	for k in rx_packets rx_bytes tx_packets tx_bytes rx_drops tx_drops errors vhost; do
 		s="$s $k $(field "$1" $k)"
 	done
