@@ -30,7 +30,9 @@
 # without the exit marker; 126 setup failure (deps, make, ./pvm); 2 usage.
 #
 # Env: PVM_CACHE (default /var/cache/pvm), QEMU (default qemu-system-ppc64),
-#      LAB_MODULES (default "kvm-hv tun vhost_net"; dependencies are added), LAB_APPEND (extra
+#      LAB_MODULES (default "kvm-hv tun vhost_net": KVM, /dev/net/tun and
+#      /dev/vhost-net for pvm's NICs; dependencies are added), GUEST_MODULES
+#      (the L2 guest's, see scripts/mk-guest-initrd.sh), LAB_APPEND (extra
 #      LPAR kernel arguments).
 set -euo pipefail
 export LC_ALL=C
@@ -192,7 +194,7 @@ guest_key=$({
 	sha256sum "$busybox" "$root/scripts/mk-guest-initrd.sh" "$root/scripts/lib-modules.sh" |
 		cut -d' ' -f1
 	# The guest's modules: which ones, from which kernel.
-	echo "${GUEST_MODULES-virtio-rng pseries-rng virtio_blk ext4}"
+	echo "${GUEST_MODULES-virtio-rng pseries-rng virtio_blk ext4 virtio_net}"
 	cat "$CACHE/stamp-kernel" 2>/dev/null || true
 	(cd "$root/guest-tests/linux" && find . -print0 | LC_ALL=C sort -z |
 		xargs -0 stat -c '%n %a %F %s' && find . -type f -print0 |

@@ -7,8 +7,9 @@
 #
 # Env: PVM_CACHE (default /var/cache/pvm) holds the busybox and the Debian kernel's
 #      modules from scripts/deps.sh; BUSYBOX overrides the busybox binary;
-#      GUEST_MODULES (default "virtio-rng pseries-rng virtio_blk ext4") names the kernel modules /init loads
-#      first (with their dependencies, from $PVM_CACHE/kernel/modules).
+#      GUEST_MODULES (default "virtio-rng pseries-rng virtio_blk ext4 virtio_net")
+#      names the kernel modules /init loads first (with their dependencies, from
+#      $PVM_CACHE/kernel/modules).
 set -euo pipefail
 
 die() { printf 'mk-guest-initrd: %s\n' "$*" >&2; exit 1; }
@@ -20,7 +21,7 @@ src=$root/guest-tests/linux
 cache=${PVM_CACHE:-/var/cache/pvm}
 busybox=${BUSYBOX:-$cache/busybox}
 moddir=$cache/kernel/modules
-guest_modules=${GUEST_MODULES-virtio-rng pseries-rng virtio_blk ext4}
+guest_modules=${GUEST_MODULES-virtio-rng pseries-rng virtio_blk ext4 virtio_net}
 
 [ -f "$busybox" ] || die "no busybox at $busybox (run scripts/deps.sh)"
 [ -f "$src/init" ] || die "no $src/init"

@@ -3,7 +3,8 @@
 # emulated POWER LPAR (nested API v2 host, then v1): the foundation smoke boot,
 # the bare-metal PAPR conformance payloads, Linux SMP and interrupts, the
 # control socket, hotplug, the hypervisor pipe (HVPIPE) and the TPM proxy
-# (H_TPM_COMM against a software TPM in the LPAR), virtio-blk with a root disk.
+# (H_TPM_COMM against a software TPM in the LPAR), virtio-blk with a root disk,
+# virtio-net on a tap.
 # Ends with "N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -64,8 +65,8 @@ suite "hypervisor pipe (v2 host)" scripts/lab-hvpipe.sh --host v2
 suite "hypervisor pipe (v1 host)" scripts/lab-hvpipe.sh --host v1
 suite "TPM proxy H_TPM_COMM (v2 host)" scripts/lab-tpm.sh --host v2
 suite "TPM proxy H_TPM_COMM (v1 host)" scripts/lab-tpm.sh --host v1
-suite "virtio-blk (v2 host)" scripts/lab-virtio.sh --host v2
-suite "virtio-blk (v1 host)" scripts/lab-virtio.sh --host v1
+suite "virtio-blk and virtio-net (v2 host)" scripts/lab-virtio.sh --host v2
+suite "virtio-blk and virtio-net (v1 host)" scripts/lab-virtio.sh --host v1
 
 echo "test: wall time per suite:"
 printf '%s' "$timings"
