@@ -10,6 +10,9 @@
 PVM=${PVM:-pvm}
 LAB_HOST=${LAB_HOST:-v2}
 MB=${NET_MB:-256}
+# NET_BENCH=1 (scripts/bench-virtio-net.sh): zeroes both ways and byte counts
+# instead of checksums, one NIC with and without vhost, BENCH-RESULT lines.
+BENCH=${NET_BENCH:-0}
 XFER=${NET_XFER_SECS:-1800}
 n=0 passed=0 failed=0 skipped=0
 ok() { n=$((n + 1)); passed=$((passed + 1)); echo "ok $n - virtio-net: $*"; }
@@ -116,12 +119,16 @@ ping_ok() {
 listen() {
 	rm -f $W/hold $W/snd.fifo $W/sent.md5 $W/recv.md5 $W/snd.pid $W/rcv.pid
 	mkfifo $W/hold $W/snd.fifo
-	md5sum <$W/snd.fifo | cut -d' ' -f1 >$W/sent.md5 &
+	if [ "$BENCH" = 1 ]; then wc -c <$W/snd.fifo >$W/sent.md5 & else
+		md5sum <$W/snd.fifo | cut -d' ' -f1 >$W/sent.md5 &
+	fi
 	sent_pid=$!
-	head -c $((MB * 1048576)) /dev/urandom | tee $W/snd.fifo |
+	src=/dev/urandom sum="md5sum"
+	[ "$BENCH" = 1 ] && src=/dev/zero sum="wc -c"
+	head -c $((MB * 1048576)) $src | tee $W/snd.fifo |
 		sh -c "echo \$\$ >$W/snd.pid; exec nc -l -p $1" &
 	sh -c "echo \$\$ >$W/rcv.pid; exec nc -l -p $(($1 + 1))" <>$W/hold |
-		md5sum | cut -d' ' -f1 >$W/recv.md5 &
+		$sum | cut -d' ' -f1 >$W/recv.md5 &
 	recv_pid=$!
 }
 unlisten() {
@@ -178,7 +185,7 @@ guest_log() {
 single() {
 	tag=$1 tap=$3 g=10.0.$4.2 h=10.0.$4.1 port=$5 extra=$6
 	listen $port
-	start_vm $2 "pvmtest=net pvmtest.net=eth0:$g/24:$h pvmtest.mb=$MB pvmtest.port=$port" \
+	start_vm $2 "pvmtest=net pvmtest.net=eth0:$g/24:$h pvmtest.mb=$MB pvmtest.port=$port pvmtest.netbench=$BENCH" \
 		--network "mode=tap,tapif=$tap$extra"
 	t "$tag: pvm creates the tap, host end up ($tap, $h/24)" tap_up $tap $h/24
 	t "$tag: the tap is a tap with virtio-net headers" vnet_tap $tap
@@ -222,6 +229,18 @@ single() {
 	echo "# $tap after pvm: $([ -e /sys/class/net/$tap ] && echo present || echo gone)"
 	unlisten
 	guest_log
+	[ "$BENCH" = 1 ] && bench_figures "$7"
+}
+
+# bench_figures MODE: the run's figures, from the guest's lines and the host's ping.
+bench_figures() {
+	rtt() { sed -n 's|.*round-trip min/avg/max = [0-9.]*/\([0-9.]*\)/.*|\1|p' | head -n1; }
+	secs() { sed -n "s/^GUEST-INFO net $1 [0-9]* MiB in \([0-9.]*\) s.*/\1/p" $out | head -n1; }
+	r=$(secs rx) x=$(secs tx)
+	echo "BENCH-RESULT $1 ping_guest_to_host $(grep '^GUEST-INFO net eth0 ping' $out | rtt) ms"
+	echo "BENCH-RESULT $1 ping_host_to_guest $(echo "$res" | rtt) ms"
+	[ -n "$r" ] && echo "BENCH-RESULT $1 tcp_host_to_guest $(awk -v m=$MB -v s=$r 'BEGIN { printf "%.1f", m / s }') MB/s"
+	[ -n "$x" ] && echo "BENCH-RESULT $1 tcp_guest_to_host $(awk -v m=$MB -v s=$x 'BEGIN { printf "%.1f", m / s }') MB/s"
 }
 
 
@@ -262,13 +281,18 @@ if [ "$LAB_HOST" = v2 ]; then
 	exit
 fi
 
-single "one NIC" net-one pvmtap0 1 5001 ""
+single "one NIC" net-one pvmtap0 1 5001 "" plain
 
 if [ -c /dev/vhost-net ]; then
-	single "one NIC, vhost" net-vhost pvmtapv 2 5011 ",vhost"
+	single "one NIC, vhost" net-vhost pvmtapv 2 5011 ",vhost" vhost
 else
 	skip_all "one NIC, vhost" "$SINGLE_TAP|$SINGLE_GUEST" \
 		"no /dev/vhost-net in the LPAR (vhost_net loaded: $([ -d /sys/module/vhost_net ] && echo yes || echo no))"
+fi
+
+if [ "$BENCH" = 1 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+	exit 0
 fi
 
 # Two NICs on two taps, each pinging its own host address.
