@@ -118,7 +118,7 @@ listen() {
 	mkfifo $W/hold $W/snd.fifo
 	md5sum <$W/snd.fifo | cut -d' ' -f1 >$W/sent.md5 &
 	sent_pid=$!
-	head -c $((MB * 1048576)) /dev/urandom | tee $W/snd.fifo |
+	dd if=/dev/urandom bs=1M count=$MB iflag=fullblock 2>/dev/null | tee $W/snd.fifo |
 		sh -c "echo \$\$ >$W/snd.pid; exec nc -l -p $1" &
 	sh -c "echo \$\$ >$W/rcv.pid; exec nc -l -p $(($1 + 1))" <>$W/hold |
 		md5sum | cut -d' ' -f1 >$W/recv.md5 &
