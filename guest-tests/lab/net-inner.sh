@@ -177,6 +177,7 @@ guest_log() {
 # end at 10.0.SUBNET.1, the guest at .2; EXTRA is appended to --network.
 single() {
 	tag=$1 tap=$3 g=10.0.$4.2 h=10.0.$4.1 port=$5 extra=$6
+	t0=$(cut -d' ' -f1 /proc/uptime)
 	listen $port
 	start_vm $2 "pvmtest=net pvmtest.net=eth0:$g/24:$h pvmtest.mb=$MB pvmtest.port=$port" \
 		--network "mode=tap,tapif=$tap$extra"
@@ -222,6 +223,7 @@ single() {
 	echo "# $tap after pvm: $([ -e /sys/class/net/$tap ] && echo present || echo gone)"
 	unlisten
 	guest_log
+	echo "# $tag: $(echo "$t0 $(cut -d' ' -f1 /proc/uptime)" | awk '{ printf "%.0f", $2 - $1 }') s"
 }
 
 
