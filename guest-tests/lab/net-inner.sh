@@ -125,7 +125,7 @@ listen() {
 	sent_pid=$!
 	src=/dev/urandom sum="md5sum"
 	[ "$BENCH" = 1 ] && src=/dev/zero sum="wc -c"
-	head -c $((MB * 1048576)) $src | tee $W/snd.fifo |
+	dd if=$src bs=1M count=$MB iflag=fullblock 2>/dev/null | tee $W/snd.fifo |
 		sh -c "echo \$\$ >$W/snd.pid; exec nc -l -p $1" &
 	sh -c "echo \$\$ >$W/rcv.pid; exec nc -l -p $(($1 + 1))" <>$W/hold |
 		$sum | cut -d' ' -f1 >$W/recv.md5 &
@@ -184,6 +184,7 @@ guest_log() {
 # end at 10.0.SUBNET.1, the guest at .2; EXTRA is appended to --network.
 single() {
 	tag=$1 tap=$3 g=10.0.$4.2 h=10.0.$4.1 port=$5 extra=$6
+	t0=$(cut -d' ' -f1 /proc/uptime)
 	listen $port
 	start_vm $2 "pvmtest=net pvmtest.net=eth0:$g/24:$h pvmtest.mb=$MB pvmtest.port=$port pvmtest.netbench=$BENCH" \
 		--network "mode=tap,tapif=$tap$extra"
@@ -229,6 +230,7 @@ single() {
 	echo "# $tap after pvm: $([ -e /sys/class/net/$tap ] && echo present || echo gone)"
 	unlisten
 	guest_log
+	echo "# $tag: $(echo "$t0 $(cut -d' ' -f1 /proc/uptime)" | awk '{ printf "%.0f", $2 - $1 }') s"
 	[ "$BENCH" = 1 ] && bench_figures "$7"
 }
 
