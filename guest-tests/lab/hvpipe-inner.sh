@@ -140,7 +140,8 @@ echo "# rate host->guest: $(field "$recv" rate) msg/s (guest reads), $(field "$g
 c1=$(field "$gen" crc)
 c2=$(field "$recv" crc)
 if [ -z "$recv" ] && guest_skipped throughput_from_host; then
-	skip "host->guest: $N messages, CRCs agree" "$V2_GAP"
+	why=$(grep "hvpipe\.throughput_from_host # SKIP" $W/results | head -n1 | sed 's/.*# SKIP *//')
+	skip "host->guest: $N messages, CRCs agree" "${why:-$V2_GAP}; no GUEST-HVPIPE-RECV line"
 else
 	check "host->guest: $N messages, guest CRC ${c2:-?} = generator CRC ${c1:-?}, none bad" \
 		"[ '$(field "$recv" n)' = $N ] && [ '$(field "$recv" bad)' = 0 ] && [ -n '$c1' ] && [ '$c1' = '$c2' ]"
