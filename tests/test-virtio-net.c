@@ -427,6 +427,8 @@ TEST_F(net, stats_json_names_the_nic)
 	o = json_object_array_get_idx(devs, 0);
 	ASSERT_TRUE(json_object_object_get_ex(o, "type", &v));
 	EXPECT_STREQ("virtio-net", json_object_get_string(v));
+	ASSERT_TRUE(json_object_object_get_ex(o, "name", &v));
+	EXPECT_STREQ("net0", json_object_get_string(v));
 	ASSERT_TRUE(json_object_object_get_ex(o, "tap", &v));
 	EXPECT_STREQ("faketap0", json_object_get_string(v));
 	EXPECT_TRUE(json_object_object_get_ex(o, "rx_drops", &v));

@@ -377,6 +377,8 @@ static int virtio_net__stats_hook(struct vm *vm, struct json_object *devices)
 		PUT("rx_drops", st.rx_drops);
 		PUT("tx_drops", st.tx_drops);
 #undef PUT
+		/* net0, net1, ...: the NICs' node names are all "net". */
+		json_object_object_add(o, "name", json_object_new_string(net->name));
 		json_object_object_add(o, "tap", json_object_new_string(net->tapif));
 		json_object_object_add(o, "link_up", json_object_new_boolean(st.link_up));
 		json_object_object_add(o, "vhost", json_object_new_boolean(st.vhost));
