@@ -8,7 +8,8 @@
 #   256 MiB each way with md5 sums compared, the same on vhost-net, two NICs.
 # Interrupts are needed, so on the v2 host every guest check is a skip with its
 # evidence. LAB_VIRTIO_SUITES="blk net" (default) picks the suites;
-# LAB_NET_MB (default 256) is what the net suite moves each way.
+# LAB_NET_MB (default 256) is what the net suite moves each way, LAB_VIRTIO_MB
+# (default 256) the blk suite's integrity check.
 # Usage: scripts/lab-virtio.sh [--host v2|v1] [other lab.sh options]
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,5 +28,5 @@ esac
 for s in virtio-inner.sh net-inner.sh; do
 	adds+=(--add "$root/guest-tests/lab/$s:/lab/$s")
 done
-lab_suite virtio virtio-all-inner.sh "LAB_HOST=$(lab_host "$@") VIRTIO_SUITES='$suites' NET_MB=${LAB_NET_MB:-256}" \
+lab_suite virtio virtio-all-inner.sh "LAB_HOST=$(lab_host "$@") VIRTIO_SUITES='$suites' NET_MB=${LAB_NET_MB:-256} VIRTIO_MB=${LAB_VIRTIO_MB:-256}" \
 	"${adds[@]}" --cpus 2 --mem 4G --timeout "${LAB_VIRTIO_TIMEOUT:-3600}" "$@"

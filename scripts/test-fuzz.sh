@@ -5,11 +5,11 @@
 # sanitizer report or timeout fails the target; its reproducer is kept in
 # build/fuzz/artifacts/. Ends with "fuzz: N passed, M failed".
 #
-#   scripts/test-fuzz.sh [SECONDS per target, default $FUZZ_SECONDS or 15]
+#   scripts/test-fuzz.sh [SECONDS per target, default $FUZZ_SECONDS or 10]
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-secs=${1:-${FUZZ_SECONDS:-15}}
+secs=${1:-${FUZZ_SECONDS:-10}}
 make -s fuzz || { echo "not ok 1 - make fuzz"; echo "fuzz: 0 passed, 1 failed"; exit 1; }
 art=build/fuzz/artifacts
 mkdir -p "$art"
