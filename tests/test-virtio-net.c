@@ -71,21 +71,10 @@ static u8 bring_up(struct netdrv *self, u64 features)
 				       .avail = 0x11000, .used = 0x12000 };
 	memset(self->t.ram + 0x10000, 0, 0x3000);
 	negotiate(d, features);
-	for (q = 0; q < 2; q++) {
-		wr(d, VIRTIO_PCI_Q_SELECT, q, 2);
-		wr(d, VIRTIO_PCI_Q_SIZE, QSIZE, 2);
-		wr(d, VIRTIO_PCI_Q_DESCLO, r[q]->desc, 4);
-		wr(d, VIRTIO_PCI_Q_DESCHI, 0, 4);
-		wr(d, VIRTIO_PCI_Q_AVAILLO, r[q]->avail, 4);
-		wr(d, VIRTIO_PCI_Q_AVAILHI, 0, 4);
-		wr(d, VIRTIO_PCI_Q_USEDLO, r[q]->used, 4);
-		wr(d, VIRTIO_PCI_Q_USEDHI, 0, 4);
-		wr(d, VIRTIO_PCI_Q_MSIX, q + 1, 2);
-		wr(d, VIRTIO_PCI_Q_ENABLE, 1, 2);
-	}
 	wr(d, VIRTIO_PCI_MSIX_CONFIG, 0, 2);
-	wr(d, VIRTIO_PCI_STATUS, STATUS_UP | VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_DRIVER_OK, 1);
-	return rd(d, VIRTIO_PCI_STATUS, 1);
+	for (q = 0; q < 2; q++)
+		vt__queue_on(d, q, r[q], q + 1);
+	return vt__driver_ok(d);
 }
 
 static int vm_up(FIXTURE_DATA(net) *self, const struct vm_nic *nic, u64 features)

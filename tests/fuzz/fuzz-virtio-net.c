@@ -37,20 +37,6 @@ static struct vm *setup(void)
 	return fuzz_vm(&o);
 }
 
-static void queue_on(struct pci_dev *d, unsigned int q, const struct test_ring *r)
-{
-	wr(d, VIRTIO_PCI_Q_SELECT, q, 2);
-	wr(d, VIRTIO_PCI_Q_SIZE, r->size, 2);
-	wr(d, VIRTIO_PCI_Q_DESCLO, r->desc, 4);
-	wr(d, VIRTIO_PCI_Q_DESCHI, 0, 4);
-	wr(d, VIRTIO_PCI_Q_AVAILLO, r->avail, 4);
-	wr(d, VIRTIO_PCI_Q_AVAILHI, 0, 4);
-	wr(d, VIRTIO_PCI_Q_USEDLO, r->used, 4);
-	wr(d, VIRTIO_PCI_Q_USEDHI, 0, 4);
-	wr(d, VIRTIO_PCI_Q_MSIX, q + 1, 2);
-	wr(d, VIRTIO_PCI_Q_ENABLE, 1, 2);
-}
-
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	static u8 pkt[NET_HDR_LEN + 4096];
@@ -83,9 +69,9 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	    (data[0] & 0x80 ? 1ULL << VIRTIO_NET_F_HOST_TSO6 : 0);
 	wr(d, VIRTIO_PCI_STATUS, 0, 1);
 	negotiate(d, f & vt__offered(d));
-	queue_on(d, 0, &rx);
-	queue_on(d, 1, &tx);
-	wr(d, VIRTIO_PCI_STATUS, STATUS_UP | VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_DRIVER_OK, 1);
+	vt__queue_on(d, 0, &rx, 1);
+	vt__queue_on(d, 1, &tx, 2);
+	vt__driver_ok(d);
 	ring__set_avail_idx(&rx, data[1] | data[2] << 8);
 	ring__set_avail_idx(&tx, data[3] | data[4] << 8);
 	/* Packets from the host: a header and frame taken from the input too. */
