@@ -392,7 +392,7 @@ TEST_F(net, a_broken_ring_needs_a_reset_and_works_after_it)
 	EXPECT_EQ(9, got[HDR]);
 }
 
-TEST_F(net, a_transmit_flood_is_served_in_budgets)
+TEST_F(net, several_transmits_in_one_kick_all_go_out)
 {
 	u8 got[256];
 	unsigned int i, n = 0;
