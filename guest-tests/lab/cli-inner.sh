@@ -65,9 +65,12 @@ t "pvm run -m 1.5G is a size (the error is the missing kernel, 66)" \
 run_pvm run -k $KERNEL -i $INITRD -m 900G
 t "pvm run -m 900G: status 67 before any allocation, one line naming the host's memory" \
 	sh -c "[ $rc = 67 ] && [ \$(wc -l <$W/err) = 1 ] && grep -q 'this host has .* GiB of RAM and swap' $W/err"
-run_pvm run -k $KERNEL -i $INITRD -m 1.5G -p "console=hvc0 pvmtest=smoke"
-t "a guest with -m 1.5G boots with 1536 MiB (kernel: /1572864K)" \
-	sh -c "[ $rc = 0 ] && grep -q '/1572864K' $W/out"
+# One boot for two checks: the size with decimals, and --no-reboot (the
+# guest's reboot -f ends pvm with status 2 instead of restarting the guest).
+run_pvm run --no-reboot -k $KERNEL -i $INITRD -m 1.5G -p "console=hvc0 pvmtest=reboot"
+t "a guest with -m 1.5G boots with 1536 MiB (kernel: /1572864K)" grep -q '/1572864K' $W/out
+t "with --no-reboot the guest's reboot ends pvm with status 2 after one boot" \
+	sh -c "[ $rc = 2 ] && [ \$(grep -c '^GUEST-BOOT' $W/out) = 1 ]"
 grep -q '^nobody:' /etc/passwd || echo 'nobody:x:65534:65534:nobody:/tmp:/bin/sh' >>/etc/passwd
 su -s /bin/sh nobody -c "$PVM run -k $KERNEL -i $INITRD -m 512M" >$W/out 2>$W/err </dev/null
 rc=$?
@@ -125,7 +128,7 @@ t "pvm keeps running after the failed hot-adds" sh -c "$PVM list | grep -q '^sbx
 # --force: an orderly stop needs an EPOW interrupt, which the v2 host never delivers.
 "$PVM" stop sbx --force >/dev/null 2>&1
 # Never hang the suite on it: a stuck pvm is killed after 60 s (and fails the check).
-(sleep 60; kill -9 $ppid 2>/dev/null) &
+(sleep 60; kill -9 $ppid 2>/dev/null) >/dev/null 2>&1 &
 killer=$!
 wait $ppid
 rc=$?
@@ -138,11 +141,19 @@ t "sandbox: pvm stop --force ends the sandboxed VM (status 4)" [ $rc = 4 ]
 deaf= clear=
 for nf in 6 8 9 10 11 12 13 14 16 20; do
 	(ulimit -n $nf; exec "$PVM" run -k $KERNEL -i $INITRD -m 256M \
-		-p "console=hvc0 quiet pvmtest=idle") </dev/null >$W/fd$nf.out 2>&1 &
+		-p "console=hvc0 pvmtest=idle") </dev/null >$W/fd$nf.out 2>&1 &
 	p=$!
-	sleep 4
+	# Until pvm gave up or the guest printed (pvm's set-up is done by then;
+	# its signal watch follows the vCPUs' start: no 'quiet', the kernel prints
+	# at once), and one second more.
+	for _ in $(seq 40); do
+		kill -0 $p 2>/dev/null || break
+		grep -q '^\[' $W/fd$nf.out 2>/dev/null && break
+		sleep 0.2
+	done
+	sleep 1
 	kill -TERM $p 2>/dev/null
-	(sleep 5; kill -9 $p 2>/dev/null) &
+	(sleep 5; kill -9 $p 2>/dev/null) >/dev/null 2>&1 &
 	k=$!
 	wait $p
 	rc=$?
@@ -164,53 +175,43 @@ t "the fd limit that leaves no room for the signalfd is a one-line start failure
 	[ -n "$clear" ]
 
 # --- guest reboot in place: reboot -f comes back to /init in the same pvm
-# process, with the same control socket, five times; RSS and fds stay flat ---
+# process, with the same control socket, three times; RSS and fds stay flat
+# (boot 2 against boot 4: the first boot's page faults are not a leak) ---
 "$PVM" run --name rbt -k $KERNEL -i $INITRD -m 512M --loglevel info -p "console=hvc0 quiet pvmtest=reboot" \
 	</dev/null >$W/rb.out 2>&1 &
 rpid=$!
 boots() { grep -c '^GUEST-BOOT' $W/rb.out 2>/dev/null; }
 samples=
 b=1
-while [ $b -le 6 ]; do
+while [ $b -le 4 ]; do
 	for _ in $(seq 180); do [ "$(boots)" -ge $b ] && break; kill -0 $rpid 2>/dev/null || break; sleep 1; done
 	[ "$(boots)" -ge $b ] || break
 	rss=$(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\).*/\1/p' /proc/$rpid/status)
 	fds=$(ls /proc/$rpid/fd | wc -l)
 	samples="$samples $b:${rss}kB:${fds}fds"
 	[ $b = 2 ] && { rss2=$rss; fds2=$fds; }
-	[ $b = 6 ] && { rss6=$rss; fds6=$fds; }
+	[ $b = 4 ] && { rss4=$rss; fds4=$fds; }
 	b=$((b + 1))
 done
 echo "# reboot in place: boots seen $(boots); at each boot (RSS, fds):$samples"
 grep -E '^GUEST-BOOT|restarting it in place|pvm: error' $W/rb.out | sed 's/^/# | /' | head -20
-t "reboot -f five times: the guest came back to /init each time (6 boots) in the same pvm process" \
-	sh -c "[ \$(grep -c '^GUEST-BOOT' $W/rb.out) -ge 6 ] && kill -0 $rpid"
-t "each boot was a new kernel (6 different boot_ids)" \
-	sh -c "[ \$(grep '^GUEST-BOOT' $W/rb.out | head -n6 | cut -d' ' -f2 | sort -u | wc -l) = 6 ]"
-t "pvm logged 5 restarts in place" sh -c "[ \$(grep -c 'restarting it in place' $W/rb.out) -ge 5 ]"
+t "reboot -f three times: the guest came back to /init each time (4 boots) in the same pvm process" \
+	sh -c "[ \$(grep -c '^GUEST-BOOT' $W/rb.out) -ge 4 ] && kill -0 $rpid"
+t "each boot was a new kernel (4 different boot_ids)" \
+	sh -c "[ \$(grep '^GUEST-BOOT' $W/rb.out | head -n4 | cut -d' ' -f2 | sort -u | wc -l) = 4 ]"
+t "pvm logged 3 restarts in place" sh -c "[ \$(grep -c 'restarting it in place' $W/rb.out) -ge 3 ]"
 t "the same control socket answers after the reboots" sh -c "$PVM list | grep -q '^rbt  *running'"
-t "pvm's open fds are flat across the reboots (boot 2: ${fds2:-?}, boot 6: ${fds6:-?})" \
-	[ -n "${fds6:-}" ] && [ "${fds2:-x}" = "${fds6:-y}" ]
-t "pvm's RSS is flat across the reboots (boot 2: ${rss2:-?} kB, boot 6: ${rss6:-?} kB, 16 MiB slack)" \
-	[ -n "${rss6:-}" ] && [ "${rss6:-0}" -le $((${rss2:-0} + 16384)) ]
+t "pvm's open fds are flat across the reboots (boot 2: ${fds2:-?}, boot 4: ${fds4:-?})" \
+	[ -n "${fds4:-}" ] && [ "${fds2:-x}" = "${fds4:-y}" ]
+t "pvm's RSS is flat across the reboots (boot 2: ${rss2:-?} kB, boot 4: ${rss4:-?} kB, 16 MiB slack)" \
+	[ -n "${rss4:-}" ] && [ "${rss4:-0}" -le $((${rss2:-0} + 16384)) ]
 "$PVM" stop rbt --force >/dev/null 2>&1
-(sleep 60; kill -9 $rpid 2>/dev/null) &
+(sleep 60; kill -9 $rpid 2>/dev/null) >/dev/null 2>&1 &
 killer=$!
 wait $rpid
 rc=$?
 kill $killer 2>/dev/null
 t "pvm stop --force ends the rebooting VM (status 4)" [ $rc = 4 ]
-"$PVM" run --no-reboot -k $KERNEL -i $INITRD -m 512M -p "console=hvc0 quiet pvmtest=reboot" \
-	</dev/null >$W/nrb.out 2>&1 &
-rpid=$!
-(sleep 300; kill -9 $rpid 2>/dev/null) &
-killer=$!
-wait $rpid
-rc=$?
-kill $killer 2>/dev/null
-t "with --no-reboot the guest's reboot ends pvm with status 2 after one boot" \
-	sh -c "[ $rc = 2 ] && [ \$(grep -c '^GUEST-BOOT' $W/nrb.out) = 1 ]"
-
 # --- pvm check ---
 run_pvm check
 cat $W/out | sed 's/^/# | /'

@@ -113,7 +113,9 @@ wait $ppid 2>/dev/null
 "$PVM" run --name blk3 -k /guest/vmlinux -i /guest/initrd.cpio.gz -m 512M -d $W/root.img \
 	-p "console=hvc0 quiet pvmtest=vdaroot pvmtest.verify=1" </dev/null >$W/verify.out 2>&1 &
 vpid=$!
-(sleep 300; kill -9 $vpid 2>/dev/null) &
+# The watchdog's output goes nowhere: its sleep, left behind when it is
+# killed, would otherwise hold the suite's pipe open for the full 300 s.
+(sleep 300; kill -9 $vpid 2>/dev/null) >/dev/null 2>&1 &
 killer=$!
 wait $vpid
 kill $killer 2>/dev/null
