@@ -120,6 +120,17 @@ TEST_F(bt, once_in_order_with_increasing_times)
 				       self->tr.what[i], self->tr.t[i]);
 			}
 	}
+	{
+		struct boot_trace_mark m[8];
+
+		/* What pvm stat --json shows: the same milestones and times. */
+		ASSERT_EQ(ARRAY_SIZE(want), boot_trace__get(m, 8));
+		for (i = 0; i < ARRAY_SIZE(want); i++) {
+			EXPECT_STREQ(want[i], m[i].what);
+			EXPECT_EQ((u64)(self->tr.t[i] * 1e6 + 0.5), m[i].us);
+		}
+		EXPECT_EQ(ARRAY_SIZE(want), boot_trace__get(m, 2));
+	}
 	/* The origin is boot_trace__start(), not the enable: 2 ms before. */
 	EXPECT_EQ(0.0, self->tr.t[0]);
 	EXPECT_GE(self->tr.t[1], 0.002);

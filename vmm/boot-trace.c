@@ -20,14 +20,13 @@
 
 #include "pvm/boot-trace.h"
 
-#define MAX_MILESTONES 64
 
 bool boot_trace_on;
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct timespec t0;
 static FILE *out;
-static const char *seen[MAX_MILESTONES];
+static struct boot_trace_mark seen[BOOT_TRACE_MAX_MARKS];
 static unsigned int nr_seen;
 static u64 guest_seen;		/* H_PVM_MARK numbers printed */
 static bool console_seen;	/* the first console byte was marked */
@@ -40,6 +39,7 @@ void boot_trace__start(void)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 }
 
+/* Under the lock: record and print a milestone not seen before. */
 static void print_at(const char *what, const struct timespec *now)
 {
 	long long s = now->tv_sec - t0.tv_sec;
@@ -49,6 +49,10 @@ static void print_at(const char *what, const struct timespec *now)
 		ns += 1000000000L;
 		s--;
 	}
+	if (nr_seen == BOOT_TRACE_MAX_MARKS)
+		return;
+	seen[nr_seen].what = what;
+	seen[nr_seen++].us = (u64)s * 1000000 + ns / 1000;
 	fprintf(out, "pvm: boot-trace: +%lld.%06ld %s\n", s, ns / 1000, what);
 	fflush(out);
 }
@@ -62,11 +66,8 @@ static void mark_locked(const char *what)
 	if (!out)
 		return;
 	for (i = 0; i < nr_seen; i++)
-		if (!strcmp(seen[i], what))
+		if (!strcmp(seen[i].what, what))
 			return;
-	if (nr_seen == MAX_MILESTONES)
-		return;
-	seen[nr_seen++] = what;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	print_at(what, &now);
 }
@@ -81,12 +82,21 @@ void boot_trace__enable(FILE *f)
 	line_pos = 0;
 	if (!t0.tv_sec && !t0.tv_nsec)
 		boot_trace__start();
-	if (out) {
-		seen[nr_seen++] = "process start (main)";
-		print_at(seen[0], &t0);
-	}
+	if (out)
+		print_at("process start (main)", &t0);
 	__atomic_store_n(&boot_trace_on, out != NULL, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&lock);
+}
+
+unsigned int boot_trace__get(struct boot_trace_mark *dst, unsigned int max)
+{
+	unsigned int n;
+
+	pthread_mutex_lock(&lock);
+	n = nr_seen;
+	memcpy(dst, seen, sizeof(*dst) * MIN(n, max));
+	pthread_mutex_unlock(&lock);
+	return n;
 }
 
 void boot_trace__mark(const char *what)

@@ -22,6 +22,15 @@
 
 extern bool boot_trace_on;
 
+/* One printed milestone, for pvm stat --json. */
+struct boot_trace_mark {
+	const char *what;	/* static text */
+	u64 us;			/* microseconds since main() */
+};
+
+/* At most this many milestones are kept (and printed) per process. */
+#define BOOT_TRACE_MAX_MARKS 128
+
 /* main()'s first statement: the origin of every time printed. */
 void boot_trace__start(void);
 /*
@@ -36,6 +45,9 @@ void boot_trace__mark(const char *what);
 void boot_trace__console(const u8 *buf, size_t len);
 /* H_PVM_MARK: the guest says it reached point n (0..BOOT_TRACE_GUEST_MAX). */
 void boot_trace__guest(unsigned int n);
+
+/* Copies up to max milestones printed so far, in order; returns how many were. */
+unsigned int boot_trace__get(struct boot_trace_mark *out, unsigned int max);
 
 static inline bool boot_trace__on(void)
 {
