@@ -13,6 +13,7 @@
 
 #include "cli/builtin.h"
 #include "cli/control.h"
+#include "pvm/boot-trace.h"
 #include "pvm/event.h"
 #include "pvm/hcall.h"
 #include "pvm/kvm.h"
@@ -64,6 +65,11 @@ const char run_usage[] =
 	"      --no-sandbox     run without the seccomp sandbox (for debugging pvm)\n"
 	"      --no-reboot      end pvm (status 2) when the guest reboots; by default\n"
 	"                       the guest restarts in place, same process and socket\n"
+	"      --boot-trace     print boot milestones to stderr, each as\n"
+	"                       'pvm: boot-trace: +SECONDS.MICROS WHAT' (seconds since\n"
+	"                       pvm started): VM created, images loaded, device tree,\n"
+	"                       first KVM_RUN, first console output, the guest's\n"
+	"                       GUEST-INIT line; the guest may add marks (hcall 0xf0f2)\n"
 	"      --test-exit      for test payloads: the guest may end pvm with a status\n"
 	"                       of its choosing, 0-63 (private hcall 0xf0f0)\n"
 	"      --test-fail-vcpu ID  for tests: creating vCPU ID fails after KVM made\n"
@@ -144,6 +150,7 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 		{ "rng", no_argument, NULL, 'G' },
 		{ "console", required_argument, NULL, 'O' },
 		{ "disk", required_argument, NULL, 'd' },
+		{ "boot-trace", no_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -244,6 +251,9 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 			break;
 		case 'R':
 			cfg->no_reboot = true;
+			break;
+		case 'b':
+			cfg->boot_trace = true;
 			break;
 		case 'G':
 			cfg->virtio_rng = true;
@@ -438,6 +448,9 @@ int cmd_run(int argc, char **argv)
 	ret = parse_args(argc, argv, &cfg);
 	if (ret)
 		return ret;
+	if (cfg.boot_trace)
+		boot_trace__enable(stderr);
+	boot_trace__mark("options parsed");
 	ret = image__read("kernel", cfg.kernel, &kernel);
 	if (ret)
 		return ret;
@@ -451,6 +464,7 @@ int cmd_run(int argc, char **argv)
 		if (ret)
 			return ret;
 	}
+	boot_trace__mark("images read");
 	if (cfg.nvram_path) {
 		const char *why = NULL;
 
@@ -475,10 +489,12 @@ int cmd_run(int argc, char **argv)
 	/* modules__init() said which part failed and why. */
 	if (pseries__init(&vm))
 		return PVM_EXIT_INTERNAL;
+	boot_trace__mark("modules initialised");
 
 	ret = image__load(&vm, &kernel, &initrd);
 	if (ret)
 		return ret;
+	boot_trace__mark("images loaded into guest RAM");
 
 	for (core = 0; core < cfg.nr_cores; core++) {
 		for (t = 0; t < cfg.threads; t++) {
@@ -488,9 +504,11 @@ int cmd_run(int argc, char **argv)
 				return PVM_EXIT_KVMCAP;
 		}
 	}
+	boot_trace__mark("vCPUs created");
 	/* After the vCPUs: ARCH_COMPAT acceptance decides cpu-version. */
 	if (vm__build_fdt(&vm))
 		return PVM_EXIT_NOMEM;
+	boot_trace__mark("device tree built");
 
 	pr_info("%s: kernel at 0x%llx-0x%llx entry 0x%llx, fdt 0x%llx, rtas 0x%llx",
 		cfg.name, (unsigned long long)KERNEL_LOAD_ADDR,
@@ -510,6 +528,7 @@ int cmd_run(int argc, char **argv)
 	/* Before any vCPU runs: a second VM with the same name fails here. */
 	if (modules__start(&vm) || control__init(&vm))
 		return PVM_EXIT_USAGE;
+	boot_trace__mark("modules started, control socket up");
 	sig_fd = setup_signals();
 	if (sig_fd < 0) {
 		pr_err("cannot set up signal handling: %s", strerror(-sig_fd));
@@ -522,6 +541,7 @@ int cmd_run(int argc, char **argv)
 			cfg.name, vm.nr_vcpus, vm.nr_vcpus == 1 ? "" : "s",
 			(unsigned long long)(cfg.ram_size / SZ_1M));
 	/* The boot CPU starts like QEMU's pseries: r3 = FDT, r4 = r5 = 0. */
+	boot_trace__mark("starting vCPU threads");
 	vcpu__start(vm.vcpus[0], vm.entry, vm.fdt_addr);
 	for (t = 0; t < vm.nr_vcpus; t++) {
 		if (kvm__start_vcpu_thread(vm.vcpus[t])) {

@@ -13,6 +13,7 @@
 
 #include <json-c/json.h>
 
+#include "pvm/boot-trace.h"
 #include "pvm/log.h"
 #include "pvm/module.h"
 #include "pvm/vm.h"
@@ -89,6 +90,24 @@ static void add_counter(struct json_object *o, const char *key, const u64 *count
 		(s64)__atomic_load_n(counter, __ATOMIC_RELAXED)));
 }
 
+/* pvm run --boot-trace: the milestones printed so far, as on stderr. */
+static void add_boot_trace(struct json_object *res)
+{
+	struct boot_trace_mark m[BOOT_TRACE_MAX_MARKS];	/* 2 KiB */
+	struct json_object *a = json_object_new_array();
+	unsigned int i, n;
+
+	n = MIN(boot_trace__get(m, BOOT_TRACE_MAX_MARKS), (unsigned int)BOOT_TRACE_MAX_MARKS);
+	for (i = 0; i < n; i++) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "what", json_object_new_string(m[i].what));
+		json_object_object_add(o, "us", json_object_new_int64((s64)m[i].us));
+		json_object_array_add(a, o);
+	}
+	json_object_object_add(res, "boot_trace", a);
+}
+
 static int cmd_stats(struct vm *vm, struct json_object *args __unused, struct json_object *res,
 		     struct control_error *err, struct control_call *call __unused)
 {
@@ -122,6 +141,8 @@ static int cmd_stats(struct vm *vm, struct json_object *args __unused, struct js
 	pthread_mutex_unlock(&vm->lock);
 	json_object_object_add(res, "vcpus", vcpus);
 	json_object_object_add(res, "devices", devs);
+	if (boot_trace__on())
+		add_boot_trace(res);
 	for (i = 0; i < vm->nr_modules_up; i++) {
 		const struct module *m = vm->modules[i];
 

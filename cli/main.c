@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/builtin.h"
+#include "pvm/boot-trace.h"
 #include "pvm/log.h"
 #include "pvm/vm.h"
 
@@ -108,6 +109,8 @@ static int cmd_help(int argc, char **argv)
 {
 	const struct verb *v;
 
+	/* The origin of pvm run --boot-trace's times (vmm/boot-trace.c says why here). */
+	boot_trace__start();
 	if (argc < 2) {
 		fputs(usage, stdout);
 		return 0;

@@ -6,10 +6,18 @@
  * pvm run --test-exit, and only for 0..63: a guest must not be able to pass
  * itself off as pvm failing to start (64..79), or choose any status at all
  * in normal use.
+ *
+ * H_PVM_MARK (pvm run --boot-trace only) is a boot timer for the guest, like
+ * Firecracker's boot-timer device: r4 = n (0..63) prints the milestone
+ * "guest mark n" with pvm's time, each n once. Without --boot-trace the guest
+ * sees H_FUNCTION, as on any other hypervisor. Hcalls need the guest's
+ * kernel mode: a kernel module or a bare-metal payload can mark, a Linux
+ * /init cannot (the init's milestone is its first console line, vmm/boot-trace.c).
  */
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "pvm/boot-trace.h"
 #include "pvm/hcall.h"
 #include "pvm/log.h"
 #include "pvm/vm.h"
@@ -43,10 +51,23 @@ static s64 h_pvm_sandbox_test(struct hcall_ctx *c __unused)
 	return H_SUCCESS;
 }
 
+static s64 h_pvm_mark(struct hcall_ctx *c)
+{
+	if (c->args[0] > BOOT_TRACE_GUEST_MAX)
+		return H_PARAMETER;
+	boot_trace__guest(c->args[0]);
+	return H_SUCCESS;
+}
+
 static int pvm__init(struct vm *vm)
 {
 	int ret;
 
+	if (vm->cfg.boot_trace) {
+		ret = hcall__register(vm, H_PVM_MARK, h_pvm_mark);
+		if (ret)
+			return ret;
+	}
 	if (!vm->cfg.test_exit)
 		return 0;
 	ret = hcall__register(vm, H_PVM_EXIT, h_pvm_exit);

@@ -55,6 +55,7 @@ struct testvm_opts {
 	const char *nvram_path;	/* vm_config.nvram_path / nvram_fd: NVRAM image file */
 	int nvram_fd;
 	bool test_exit;		/* vm_config.test_exit: H_PVM_EXIT registered */
+	bool boot_trace;	/* vm_config.boot_trace: H_PVM_MARK registered */
 	bool virtio_rng;	/* vm_config.virtio_rng: a virtio-rng PCI function */
 	bool virtio_console;	/* vm_config.virtio_console: the console on virtio */
 	/* vm_config.disks: virtio-blk functions (each .io opened by the test; taken over) */
@@ -109,6 +110,7 @@ static inline int testvm__setup(struct testvm *t, const struct testvm_opts *o)
 	cfg.nvram_path = o->nvram_path;
 	cfg.nvram_fd = o->nvram_fd;
 	cfg.test_exit = o->test_exit;
+	cfg.boot_trace = o->boot_trace;
 	cfg.virtio_rng = o->virtio_rng;
 	cfg.virtio_console = o->virtio_console;
 	cfg.nr_disks = MIN(o->nr_disks, (unsigned int)PVM_MAX_DISKS);

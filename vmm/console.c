@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include "pvm/boot-trace.h"
 #include "pvm/console.h"
 #include "pvm/vm.h"
 
@@ -31,6 +32,7 @@ void console__write(struct vm *vm, const u8 *buf, size_t len)
 {
 	int fd = vm->cfg.console_fd;
 
+	boot_trace__console(buf, len);
 	while (len) {
 		ssize_t n = write(fd, buf, len);
 

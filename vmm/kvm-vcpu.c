@@ -13,6 +13,7 @@
 #include <sys/mman.h>
 
 #include "pvm/accel.h"
+#include "pvm/boot-trace.h"
 #include "pvm/exit.h"
 #include "pvm/kvm.h"
 #include "pvm/log.h"
@@ -272,6 +273,8 @@ int accel__vcpu_run(struct vcpu *v, struct vcpu_exit *e)
 
 	if (kvm__apply_lpcr(v))
 		return -EIO;
+	if (v->id == 0)
+		boot_trace__mark_once("first KVM_RUN (boot vCPU)");
 	if (ioctl(vs->fd, KVM_RUN, 0) < 0) {
 		int err = errno;
 

@@ -17,6 +17,7 @@
 #include <linux/kvm.h>
 
 #include "pvm/accel.h"
+#include "pvm/boot-trace.h"
 #include "pvm/hcall.h"
 #include "pvm/irq.h"
 #include "pvm/kvm.h"
@@ -201,6 +202,7 @@ int kvm__init(struct vm *vm)
 		       errno == EINVAL ? " (only KVM-PR loaded? pvm needs kvm-hv: modprobe kvm-hv)" : "");
 		return errno == EINVAL ? PVM_EXIT_KVMCAP : PVM_EXIT_NOKVM;
 	}
+	boot_trace__mark("VM created (KVM_CREATE_VM)");
 	if (!check_ext(ks->vm_fd, KVM_CAP_PPC_PAPR)) {
 		pr_err("KVM lacks KVM_CAP_PPC_PAPR: not a KVM-HV host");
 		return PVM_EXIT_KVMCAP;
@@ -252,6 +254,7 @@ int kvm__init(struct vm *vm)
 		return PVM_EXIT_NOMEM;
 	}
 	gmem__add(&vm->mem, 0, vm->cfg.ram_size, ram);
+	boot_trace__mark("guest memory set up (memslot 0)");
 
 	sigaction(KICK_SIGNAL, &sa, NULL);
 	return 0;

@@ -122,6 +122,15 @@ run sandbox 72
 check "sandbox: pvm named the vCPU thread's forbidden call" \
 	grep -q 'sandbox: a vCPU thread made system call [0-9]* (socket;' "$out"
 run "sandbox:off" 0 --no-sandbox
+run boottrace 0
+run "boottrace:on" 0 --boot-trace -p on
+# The payload's console is buffered: its first output may come after mark 1.
+check "boottrace: pvm printed each milestone once, in order, with increasing times" \
+	awk '/^pvm: boot-trace: \+/ { sub(/\r$/, ""); t = substr($3, 2) + 0; m = substr($0, index($0, $4))
+		if (t < last || seen[m]++) bad = 1
+		last = t; w = w "|" m }
+	END { exit bad || w !~ /process start.*options parsed.*VM created.*device tree.*first KVM_RUN.*guest mark 1.*guest mark 2$/ ||
+		w !~ /[|]first guest console output/ }' "$out"
 run poweroff 0 --loglevel info
 check "poweroff: pvm logged the power-off" grep -q 'guest powered off' "$out"
 run reboot 2 --no-reboot --loglevel info

@@ -73,6 +73,7 @@
 #define H_PVM_LAST 0xf0ff
 #define H_PVM_EXIT 0xf0f0	/* r4 (0..63) becomes pvm's exit status; --test-exit only */
 #define H_PVM_SANDBOX_TEST 0xf0f1	/* --test-exit only: a forbidden syscall */
+#define H_PVM_MARK 0xf0f2	/* --boot-trace only: r4 (0..63) is a boot milestone */
 /* Ultravisor / secure-VM hcalls; KVM leaves them to userspace. */
 #define H_SVM_BASE 0xef00
 #define H_SVM_END 0xef80

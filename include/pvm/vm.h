@@ -94,6 +94,7 @@ struct vm_config {
 	const char *tpm_path;	/* --tpm: host TPM device for H_TPM_COMM */
 	bool tpm_allow_all;	/* --tpm-allow-all: no command policy */
 	bool test_exit;		/* --test-exit: the guest may end pvm via H_PVM_EXIT */
+	bool boot_trace;	/* --boot-trace: milestones on stderr, H_PVM_MARK */
 	bool no_sandbox;	/* --no-sandbox: no seccomp filters */
 	bool no_reboot;		/* --no-reboot: a guest reboot ends pvm (status 2) */
 	bool virtio_rng;	/* --rng: a virtio-rng PCI function (virtio/rng.c) */

@@ -50,7 +50,7 @@ _pvm()
 			;;
 		esac
 		COMPREPLY=($(compgen -W "--kernel --initrd --params --mem --max-mem --cpus --max-cpus
-			--threads --name --nvram --hvpipe-source --tpm --tpm-allow-all --rng --console --disk --network --loglevel --no-sandbox --no-reboot --test-exit --test-fail-vcpu --help" -- "$cur"))
+			--threads --name --nvram --hvpipe-source --tpm --tpm-allow-all --rng --console --disk --network --loglevel --no-sandbox --no-reboot --boot-trace --test-exit --test-fail-vcpu --help" -- "$cur"))
 		;;
 	check | list)
 		COMPREPLY=($(compgen -W "--json --help" -- "$cur"))
