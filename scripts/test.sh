@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 start=$(date +%s)
 
 bash scripts/deps.sh || { echo "test: dependency setup failed"; echo "0 passed, 1 failed"; exit 1; }
-make -s pvm || { echo "test: building pvm failed"; echo "0 passed, 1 failed"; exit 1; }
+make -s -j"$(nproc)" pvm || { echo "test: building pvm failed"; echo "0 passed, 1 failed"; exit 1; }
 
 total_pass=0 total_fail=0 total_skip=0
 timings="" failures=""
@@ -45,9 +45,10 @@ suite() {
 	esac
 }
 
-suite unit make -s unit
-suite "unit tests under ASan+UBSan" make -s unit-asan
-suite "threaded unit tests under TSan" make -s unit-tsan
+# -j: the builds use both CPUs; the tests themselves run one binary at a time.
+suite unit make -s -j"$(nproc)" unit
+suite "unit tests under ASan+UBSan" make -s -j"$(nproc)" unit-asan
+suite "threaded unit tests under TSan" make -s -j"$(nproc)" unit-tsan
 suite "fuzz targets (libFuzzer, ASan+UBSan)" scripts/test-fuzz.sh
 suite "install and package" scripts/test-install.sh
 suite "README demo typed into a terminal (tmux)" scripts/test-demo.sh

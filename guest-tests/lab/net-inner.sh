@@ -191,7 +191,7 @@ single() {
 	t "$tag: pvm creates the tap, host end up ($tap, $h/24)" tap_up $tap $h/24
 	t "$tag: the tap is a tap with virtio-net headers" vnet_tap $tap
 	if wait_line '^GUEST-NET-UP' 300; then
-		res=$(ping -q -c 100 -i 0.2 -W 5 $g 2>&1)
+		res=$(ping -q -c 100 -i 0.05 -W 5 $g 2>&1)
 		echo "# host -> guest: $(echo "$res" | grep -e transmitted -e round-trip -e ping: | tr '\n' ' ')"
 	else
 		res="the guest never configured eth0"
