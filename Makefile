@@ -184,7 +184,7 @@ deb: pvm
 # and the LPAR (build/lab/); docs/guest-tests.md ----
 GUEST_CFLAGS := -O2 $(WARN) -Wno-unused-parameter -std=gnu11 -D_GNU_SOURCE -I$(HARNESS_DIR)
 GUEST_BINS := $(BUILD)/guest/tests/hvpipe $(BUILD)/lab/hvpipe-peer \
-	$(BUILD)/guest/usr/bin/blkbench
+	$(BUILD)/guest/usr/bin/blkbench $(BUILD)/guest/usr/bin/hcallbench
 
 $(BUILD)/guest/tests/hvpipe: guest-tests/hvpipe/hvpipe-test.c guest-tests/hvpipe/msggen.h
 	@mkdir -p $(dir $@)
@@ -197,6 +197,11 @@ $(BUILD)/lab/hvpipe-peer: guest-tests/hvpipe/hvpipe-peer.c guest-tests/hvpipe/ms
 # The disk benchmark is /usr/bin/blkbench in the guest: /tests/blkbench is its
 # wrapper (guest-tests/linux/tests/blkbench, pvmtest=blkbench).
 $(BUILD)/guest/usr/bin/blkbench: guest-tests/bench/blkbench.c
+	@mkdir -p $(dir $@)
+	$(CC) $(GUEST_CFLAGS) -static -o $@ $<
+
+# The VMM round-trip benchmark (pvmtest=hcallbench, scripts/bench.sh).
+$(BUILD)/guest/usr/bin/hcallbench: guest-tests/bench/hcallbench.c
 	@mkdir -p $(dir $@)
 	$(CC) $(GUEST_CFLAGS) -static -o $@ $<
 
