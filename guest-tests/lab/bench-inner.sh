@@ -31,6 +31,7 @@ mkdir -p $W
 good=0 bad=0
 # No 'quiet': the first console line is the kernel's first, for both VMMs.
 CMDLINE="console=hvc0 pvmtest=idle"
+cr=$(printf '\r')
 
 echo "# LPAR: $(uname -r), $(grep -c ^processor /proc/cpuinfo) CPUs, $(sed -n 's/^MemTotal: *//p' /proc/meminfo) RAM"
 QEMU=
@@ -65,18 +66,20 @@ boot() {
 	out=$W/$tag.out
 	rm -f $W/$tag.pid $W/$tag.times
 	t_first= t_init= g_init= rss_out= rss_guest= hwm=
-	read -r t0 _ </proc/uptime
+	# The start is taken right before the exec (in the shell that becomes
+	# the VMM), so the pipeline's forks do not count.
+	start='read -r t _ </proc/uptime; echo "$$ $t" >"$0"; exec "$@"'
 	{
 		case $vmm in
-		qemu) sh -c 'echo $$ >"$0"; exec "$@"' $W/$tag.pid $QEMU $(qemu_args $mem $cpus) "$@" \
-			-append "$CMDLINE" ;;
-		*) sh -c 'echo $$ >"$0"; exec "$@"' $W/$tag.pid "$PVM" run --name $tag -k $KERNEL -i $INITRD \
+		qemu) sh -c "$start" $W/$tag.pid $QEMU $(qemu_args $mem $cpus) "$@" -append "$CMDLINE" ;;
+		*) sh -c "$start" $W/$tag.pid "$PVM" run --name $tag -k $KERNEL -i $INITRD \
 			-m ${mem}M -c $cpus "$@" -p "$CMDLINE" ;;
 		esac
 	} </dev/null 2>&1 | {
 		first=
 		while IFS= read -r l; do
 			read -r now _ </proc/uptime
+			l=${l%"$cr"}
 			case $l in
 			"pvm: boot-trace:"*) ;;
 			*) [ -n "$first" ] || { first=$now; echo "first $now" >>$W/$tag.times; } ;;
@@ -94,7 +97,8 @@ boot() {
 		sleep 0.1
 		i=$((i + 1))
 	done
-	pid=$(cat $W/$tag.pid 2>/dev/null)
+	pid= t0=
+	read -r pid t0 <$W/$tag.pid 2>/dev/null
 	if grep -q '^idle' $W/$tag.times 2>/dev/null && [ -n "$pid" ]; then
 		# Rss of every mapping (smaps: each mapping's Size comes before its
 		# Rss); the guest RAM block is the one of MEM MiB (up to 64 MiB more
@@ -113,8 +117,8 @@ boot() {
 	wait $reader 2>/dev/null
 	f=$(sed -n 's/^first //p' $W/$tag.times 2>/dev/null | head -n1)
 	set -- $(sed -n 's/^init //p' $W/$tag.times 2>/dev/null | head -n1)
-	[ -n "$f" ] && t_first=$(awk -v a=$f -v b=$t0 'BEGIN { printf "%.2f", a - b }')
-	[ -n "${1:-}" ] && t_init=$(awk -v a=$1 -v b=$t0 'BEGIN { printf "%.2f", a - b }') g_init=$2
+	[ -n "$f" ] && [ -n "$t0" ] && t_first=$(awk -v a=$f -v b=$t0 'BEGIN { printf "%.2f", a - b }')
+	[ -n "${1:-}" ] && [ -n "$t0" ] && t_init=$(awk -v a=$1 -v b=$t0 'BEGIN { printf "%.2f", a - b }') g_init=$2
 	echo "# $tag: first line ${t_first:-?} s, /init ${t_init:-?} s (guest uptime ${g_init:-?}), rss outside guest RAM ${rss_out:-?} kB, guest RAM rss ${rss_guest:-?} kB, VmHWM ${hwm:-?} kB"
 	if [ -z "$t_init" ] || [ -z "$rss_out" ]; then
 		echo "# $tag: no figures; its last lines:"
