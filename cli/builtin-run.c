@@ -17,7 +17,6 @@
 #include "pvm/event.h"
 #include "pvm/hcall.h"
 #include "pvm/kvm.h"
-#include "pvm/loader.h"
 #include "machine/pseries.h"
 #include "pvm/module.h"
 #include "pvm/log.h"
@@ -89,14 +88,13 @@ const char run_usage[] =
  */
 static int reboot_in_place(struct vm *vm)
 {
-	struct image kernel = { 0 }, initrd = { 0 };
 	unsigned int i;
 	int ret;
 
 	pr_info("the guest reboots (%u so far): restarting it in place", vm->nr_reboots + 1);
 	if (vm__reset(vm))
 		return PVM_EXIT_INTERNAL;
-	ret = image__load(vm, &kernel, &initrd);
+	ret = image__load(vm);
 	if (ret)
 		return ret;
 	if (vm__build_fdt(vm))
@@ -439,8 +437,6 @@ int cmd_run(int argc, char **argv)
 {
 	static struct vm vm;
 	struct vm_config cfg = { .console_fd = STDOUT_FILENO };
-	struct image kernel = { 0 }, initrd = { 0 };
-	struct load_info li;
 	unsigned int core, t;
 	int ret, sig_fd;
 	bool banners;
@@ -451,20 +447,11 @@ int cmd_run(int argc, char **argv)
 	if (cfg.boot_trace)
 		boot_trace__enable(stderr);
 	boot_trace__mark("options parsed");
-	ret = image__read("kernel", cfg.kernel, &kernel);
+	/* A bad image fails fast, before KVM; its headers alone are read. */
+	ret = image__check(&cfg);
 	if (ret)
 		return ret;
-	ret = loader__load_elf(NULL, KERNEL_LOAD_ADDR, ~0ULL, kernel.data, kernel.len, &li);
-	if (ret) {
-		pr_err("kernel '%s': %s", cfg.kernel, loader__strerror(ret));
-		return PVM_EXIT_BADIMAGE;
-	}
-	if (cfg.initrd) {
-		ret = image__read("initrd", cfg.initrd, &initrd);
-		if (ret)
-			return ret;
-	}
-	boot_trace__mark("images read");
+	boot_trace__mark("images checked");
 	if (cfg.nvram_path) {
 		const char *why = NULL;
 
@@ -491,7 +478,7 @@ int cmd_run(int argc, char **argv)
 		return PVM_EXIT_INTERNAL;
 	boot_trace__mark("modules initialised");
 
-	ret = image__load(&vm, &kernel, &initrd);
+	ret = image__load(&vm);
 	if (ret)
 		return ret;
 	boot_trace__mark("images loaded into guest RAM");

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The kernel and initrd of pvm run: read whole from their files (no mapping
- * kept: truncating a file under a running VM cannot hurt it), checked, put
- * into guest memory and freed. A reboot in place reads them again.
+ * The kernel and initrd of pvm run, read from their files straight into
+ * guest memory with pread(): no copy in pvm's memory and no mapping kept
+ * (truncating a file under a running VM cannot hurt it). Each file is open
+ * only while it is checked or loaded; a reboot in place reads it again.
  */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli/images.h"
@@ -15,57 +15,91 @@
 
 #define MAX_IMAGE (1ULL << 30)
 
-int image__read(const char *what, const char *path, struct image *img)
+/* A file that cannot be opened or read as it was: its line and exit status. */
+static int file_error(const char *what, const char *path, int err)
 {
-	int ret = loader__read_file(path, MAX_IMAGE, &img->data, &img->len);
-
-	switch (ret) {
-	case 0:
-		return 0;
+	switch (err) {
 	case -EISDIR:
 		pr_err("%s '%s' is not a regular file", what, path);
 		return PVM_EXIT_NOINPUT;
 	case -ENODATA:
 	case -EFBIG:
-		pr_err("%s '%s' is %s", what, path, ret == -EFBIG ? "larger than 1 GiB" : "empty");
+		pr_err("%s '%s' is %s", what, path, err == -EFBIG ? "larger than 1 GiB" : "empty");
 		return PVM_EXIT_BADIMAGE;
 	case -ESTALE:
 		pr_err("%s '%s' changed while pvm read it", what, path);
 		return PVM_EXIT_NOINPUT;
 	default:
-		pr_err("cannot open %s '%s': %s", what, path, strerror(-ret));
+		pr_err("cannot open %s '%s': %s", what, path, strerror(-err));
 		return PVM_EXIT_NOINPUT;
 	}
 }
 
+static int image_open(const char *what, const char *path, struct load_src *src)
+{
+	int ret = loader__open(path, MAX_IMAGE, src);
+
+	return ret ? file_error(what, path, ret) : 0;
+}
+
+int image__check(const struct vm_config *cfg)
+{
+	struct load_src src;
+	struct load_info li;
+	int ret = image_open("kernel", cfg->kernel, &src);
+
+	if (ret)
+		return ret;
+	ret = loader__load(NULL, KERNEL_LOAD_ADDR, ~0ULL, &src, false, &li);
+	loader__close(&src);
+	if (ret && src.read_err)
+		return file_error("kernel", cfg->kernel, ret);
+	if (ret) {
+		pr_err("kernel '%s': %s", cfg->kernel, loader__strerror(ret));
+		return PVM_EXIT_BADIMAGE;
+	}
+	if (cfg->initrd) {
+		ret = image_open("initrd", cfg->initrd, &src);
+		if (!ret)
+			loader__close(&src);
+	}
+	return ret;
+}
+
 /*
- * Put the kernel (and initrd) into guest memory and free pvm's copies: the
- * guest has its own. At a reboot in place the files are read again, so a
- * rebuilt kernel is picked up as after a power cycle.
+ * At a reboot in place the files are read again, so a rebuilt kernel is
+ * picked up as after a power cycle. A load that fails part way is an error:
+ * the guest is not started with part of an image.
  */
-int image__load(struct vm *vm, struct image *kernel, struct image *initrd)
+int image__load(struct vm *vm)
 {
 	const struct vm_config *cfg = &vm->cfg;
-	int ret = 0;
+	struct load_src kernel, initrd = { .fd = -1 };
+	int ret = image_open("kernel", cfg->kernel, &kernel);
 
-	if (!kernel->data)
-		ret = image__read("kernel", cfg->kernel, kernel);
-	if (!ret && cfg->initrd && !initrd->data)
-		ret = image__read("initrd", cfg->initrd, initrd);
+	if (ret)
+		return ret;
+	if (cfg->initrd)
+		ret = image_open("initrd", cfg->initrd, &initrd);
 	if (ret)
 		goto out;
-	ret = vm__load(vm, kernel->data, kernel->len, initrd->data, initrd->len);
-	if (ret == -E2BIG) {
+	ret = vm__load(vm, &kernel, cfg->initrd ? &initrd : NULL);
+	if (!ret)
+		goto out;
+	if (kernel.read_err) {
+		ret = file_error("kernel", cfg->kernel, ret);
+	} else if (initrd.read_err) {
+		ret = file_error("initrd", cfg->initrd, ret);
+	} else if (ret == -E2BIG) {
 		pr_err("guest memory (%llu MiB) is too small for the kernel%s",
 		       (unsigned long long)(cfg->ram_size / SZ_1M), cfg->initrd ? " and initrd" : "");
 		ret = PVM_EXIT_NOMEM;
-	} else if (ret) {
+	} else {
 		pr_err("kernel '%s': %s", cfg->kernel, loader__strerror(ret));
 		ret = PVM_EXIT_BADIMAGE;
 	}
 out:
-	free(kernel->data);
-	free(initrd->data);
-	kernel->data = initrd->data = NULL;
+	loader__close(&kernel);
+	loader__close(&initrd);
 	return ret;
 }

@@ -33,7 +33,7 @@ static int load_tiny_kernel(struct testvm *t, u8 *initrd)
 		return -EINVAL;
 	for (i = 0; i < INITRD_LEN; i++)
 		initrd[i] = i * 7;
-	return vm__load(&t->vm, img, len, initrd, INITRD_LEN);
+	return vm__load(&t->vm, LOAD_SRC_BUF(img, len), LOAD_SRC_BUF(initrd, INITRD_LEN));
 }
 
 static int setup_vm(struct testvm *t, bool xics, u8 *initrd)
@@ -452,11 +452,11 @@ TEST(vm_load_errors)
 	ASSERT_NE(0U, len);
 	/* No room for kernel plus firmware area. */
 	ASSERT_EQ(0, testvm__setup(&t, &small));
-	EXPECT_EQ(-E2BIG, vm__load(&t.vm, img, len, NULL, 0));
+	EXPECT_EQ(-E2BIG, vm__load(&t.vm, LOAD_SRC_BUF(img, len), NULL));
 	testvm__teardown(&t);
 
 	ASSERT_EQ(0, testvm__setup(&t, &(struct testvm_opts){ 0 }));
-	EXPECT_EQ(-ENOEXEC, vm__load(&t.vm, "hello", 5, NULL, 0));
+	EXPECT_EQ(-ENOEXEC, vm__load(&t.vm, LOAD_SRC_BUF("hello", 5), NULL));
 	/*
 	 * Below 1 GiB of RAM the firmware area is at the top, so the initrd
 	 * must fit between the kernel (rounded to 64 KiB) and the firmware.
@@ -465,9 +465,9 @@ TEST(vm_load_errors)
 	initrd = calloc(1, room + 1);
 	ASSERT_NE(NULL, initrd);
 	initrd[room - 1] = 0x5c;
-	EXPECT_EQ(-E2BIG, vm__load(&t.vm, img, len, initrd, room + 1));
+	EXPECT_EQ(-E2BIG, vm__load(&t.vm, LOAD_SRC_BUF(img, len), LOAD_SRC_BUF(initrd, room + 1)));
 	EXPECT_EQ(0U, t.vm.initrd_end);
-	ASSERT_EQ(0, vm__load(&t.vm, img, len, initrd, room));
+	ASSERT_EQ(0, vm__load(&t.vm, LOAD_SRC_BUF(img, len), LOAD_SRC_BUF(initrd, room)));
 	EXPECT_EQ(t.vm.rtas_base, t.vm.initrd_end);
 	EXPECT_EQ(0x5c, t.ram[t.vm.initrd_end - 1]);
 	free(initrd);

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
-/* loader__load_elf(): placement, BSS, entry, and every way an image is refused. */
+/*
+ * loader__load(): placement, BSS, entry, every way an image is refused, and
+ * the sources it reads from (a buffer, a file read straight into guest memory).
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "pvm/guest-mem.h"
 #include "pvm/loader.h"
@@ -327,55 +331,198 @@ TEST(loader_strerror)
 	EXPECT_STREQ(strerror(ENOENT), loader__strerror(-ENOENT));
 }
 
-/*
- * The image is read into pvm's own memory: truncating or rewriting the file
- * afterwards changes nothing (a mapping of the file would SIGBUS pvm).
- */
-TEST_F(loader, read_file_survives_truncation)
+/* A file of len bytes from buf, unlinked by the caller; its path in path. */
+static int write_file(char *path, size_t size, const char *what, const void *buf, size_t len)
 {
-	char path[64];
-	size_t len = build1(self->img, false, &simple), got;
-	void *data;
 	int fd;
 
-	snprintf(path, sizeof(path), "/tmp/pvm-test-kernel-%d", getpid());
+	snprintf(path, size, "/tmp/pvm-test-%s-%d", what, getpid());
 	fd = open(path, O_CREAT | O_TRUNC | O_WRONLY, 0600);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ((ssize_t)len, write(fd, self->img, len));
+	if (fd < 0)
+		return -errno;
+	if (write(fd, buf, len) != (ssize_t)len) {
+		close(fd);
+		return -EIO;
+	}
 	close(fd);
-	ASSERT_EQ(0, loader__read_file(path, SZ_1M, &data, &got));
-	ASSERT_EQ(len, got);
-	EXPECT_EQ(0, memcmp(data, self->img, len));
+	return 0;
+}
+
+/*
+ * From a file, the segments are read straight into guest memory; once
+ * loaded, the file is nothing to the guest: truncating it changes nothing
+ * (no mapping kept that could SIGBUS pvm or show the guest other bytes).
+ */
+TEST_F(loader, file_straight_into_guest_memory)
+{
+	struct test_seg segs[2] = {
+		{ .type = PT_LOAD, .paddr = 0, .filesz = 0x1234, .memsz = 0x1234, .seed = 1 },
+		{ .type = PT_LOAD, .paddr = 0x20000, .filesz = 0x80, .memsz = 0x2000, .seed = 0x90 },
+	};
+	size_t len = test_elf__build(self->img, L_IMG, true, EM_PPC64,
+				     0xc000000000000040ULL, segs, 2);
+	struct load_src src;
+	char path[64];
+
+	ASSERT_NE(0U, len);
+	ASSERT_EQ(0, write_file(path, sizeof(path), "kernel", self->img, len));
+	ASSERT_EQ(0, loader__open(path, SZ_1M, &src));
+	EXPECT_EQ(len, src.size);
+	ASSERT_EQ(0, loader__load(&self->gm, L_BASE, L_RAM, &src, false, &self->li));
+	loader__close(&src);
+	EXPECT_EQ(-1, src.fd);
+	EXPECT_EQ(0, src.read_err);
 	ASSERT_EQ(0, truncate(path, 0));
-	ASSERT_EQ(0, loader__load_elf(&self->gm, L_BASE, L_RAM, data, got, &self->li));
-	EXPECT_TRUE(seg_loaded(self->ram, L_BASE, &simple));
-	free(data);
+	EXPECT_TRUE(seg_loaded(self->ram, L_BASE, &segs[0]));
+	EXPECT_TRUE(seg_loaded(self->ram, L_BASE + 0x20000, &segs[1]));
+	EXPECT_EQ(FILL, self->ram[L_BASE + 0x22000]);
+	EXPECT_EQ(L_BASE + 0x40, self->li.entry);
+	EXPECT_EQ(L_BASE + 0x22000, self->li.high);
 	unlink(path);
 }
 
-TEST(read_file_errors)
+/* A file that shrinks after it was opened is -ESTALE, the file's fault. */
+TEST_F(loader, file_shrunk_before_read_is_stale)
 {
+	size_t len = build1(self->img, false, &simple);
+	struct load_src src;
 	char path[64];
-	void *data = (void *)1;
-	size_t len = 7;
-	int fd;
 
-	EXPECT_EQ(-ENOENT, loader__read_file("/nonexistent/vmlinux", SZ_1M, &data, &len));
-	EXPECT_EQ(NULL, data);
-	EXPECT_EQ(0U, len);
-	EXPECT_EQ(-EISDIR, loader__read_file("/tmp", SZ_1M, &data, &len));
-	EXPECT_EQ(-EISDIR, loader__read_file("/dev/null", SZ_1M, &data, &len));
-	snprintf(path, sizeof(path), "/tmp/pvm-test-empty-%d", getpid());
-	fd = open(path, O_CREAT | O_TRUNC | O_WRONLY, 0600);
-	ASSERT_LE(0, fd);
-	close(fd);
-	EXPECT_EQ(-ENODATA, loader__read_file(path, SZ_1M, &data, &len));
-	ASSERT_EQ(0, truncate(path, 4097));
-	EXPECT_EQ(-EFBIG, loader__read_file(path, 4096, &data, &len));
-	EXPECT_EQ(0, loader__read_file(path, 4097, &data, &len));
-	EXPECT_EQ(4097U, len);
-	free(data);
+	ASSERT_EQ(0, write_file(path, sizeof(path), "kernel", self->img, len));
+	ASSERT_EQ(0, loader__open(path, SZ_1M, &src));
+	/* The headers are still there; the segment's tail is not. */
+	ASSERT_EQ(0, truncate(path, len - 1));
+	EXPECT_EQ(-ESTALE, loader__load(&self->gm, L_BASE, L_RAM, &src, false, &self->li));
+	EXPECT_EQ(-ESTALE, src.read_err);
+	loader__close(&src);
+	/* Not even the headers: the same, in probe mode too. */
+	ASSERT_EQ(0, loader__open(path, SZ_1M, &src));
+	ASSERT_EQ(0, truncate(path, 10));
+	EXPECT_EQ(-ESTALE, loader__load(NULL, L_BASE, L_RAM, &src, false, &self->li));
+	EXPECT_EQ(-ESTALE, src.read_err);
+	loader__close(&src);
 	unlink(path);
+}
+
+/* A segment beyond the end of the file is a malformed image, not a read error. */
+TEST_F(loader, file_segment_beyond_end_is_malformed)
+{
+	struct test_seg segs[2] = {
+		simple,
+		{ .type = PT_LOAD, .paddr = 0x10000, .filesz = 0x100, .memsz = 0x100, .offset = 0x2000 },
+	};
+	size_t len = test_elf__build(self->img, L_IMG, false, EM_PPC64, 0, segs, 2);
+	struct load_src src;
+	char path[64];
+
+	ASSERT_NE(0U, len);
+	ASSERT_EQ(0, write_file(path, sizeof(path), "kernel", self->img, len));
+	ASSERT_EQ(0, loader__open(path, SZ_1M, &src));
+	EXPECT_EQ(-EINVAL, loader__load(&self->gm, L_BASE, L_RAM, &src, false, &self->li));
+	EXPECT_EQ(0, src.read_err);
+	EXPECT_EQ(-EINVAL, loader__load(NULL, L_BASE, L_RAM, &src, false, &self->li));
+	/* Two passes: the first segment, which would fit, was not written either. */
+	EXPECT_TRUE(all_bytes(self->ram, L_RAM, FILL));
+	loader__close(&src);
+	unlink(path);
+}
+
+/*
+ * Memory known to be zero: the BSS is not written, so its pages are not
+ * even faulted in (pvm touches no guest memory the guest does not).
+ */
+TEST(zeroed_memory_bss_untouched)
+{
+	static const struct test_seg seg = {
+		.type = PT_LOAD, .paddr = 0, .filesz = 0x1000, .memsz = 0x40000, .seed = 3,
+	};
+	u64 page = sysconf(_SC_PAGESIZE), i;
+	unsigned char vec[0x40000 / 4096];
+	struct guest_mem gm = { 0 };
+	struct load_info li;
+	u8 img[2 * TEST_ELF_DATA];
+	size_t len = test_elf__build(img, sizeof(img), false, EM_PPC64, 0, &seg, 1);
+	u8 *ram = mmap(NULL, L_RAM, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	ASSERT_NE(MAP_FAILED, ram);
+	ASSERT_EQ(0, gmem__add(&gm, 0, L_RAM, ram));
+	madvise(ram, L_RAM, MADV_NOHUGEPAGE);
+	ASSERT_EQ(0, loader__load(&gm, L_BASE, L_RAM, LOAD_SRC_BUF(img, len), true, &li));
+	ASSERT_EQ(0, mincore(ram + L_BASE, 0x40000, vec));
+	EXPECT_EQ(1, vec[0] & 1);
+	for (i = ALIGN_UP(0x1000, page) / page; i < 0x40000 / page; i++)
+		EXPECT_EQ(0, vec[i] & 1);
+	EXPECT_TRUE(seg_loaded(ram, L_BASE, &seg));
+	EXPECT_EQ(L_BASE + 0x40000, li.high);
+	munmap(ram, L_RAM);
+}
+
+/* Not known to be zero, or overlapping an earlier segment: the BSS is cleared. */
+TEST_F(loader, zeroed_memory_bss_cleared_where_needed)
+{
+	/* The second segment's BSS covers the first segment's bytes. */
+	struct test_seg segs[2] = {
+		{ .type = PT_LOAD, .paddr = 0x10000, .filesz = 0x100, .memsz = 0x100, .seed = 1 },
+		{ .type = PT_LOAD, .paddr = 0xf000, .filesz = 0x10, .memsz = 0x2000, .seed = 5 },
+	};
+	size_t len = test_elf__build(self->img, L_IMG, false, EM_PPC64, 0, segs, 2);
+
+	ASSERT_EQ(0, loader__load(&self->gm, L_BASE, L_RAM, LOAD_SRC_BUF(self->img, len), true,
+				  &self->li));
+	EXPECT_TRUE(seg_loaded(self->ram, L_BASE + 0xf000, &segs[1]));
+	/* Where no segment wrote, "known zero" is the caller's word: left alone. */
+	memset(self->ram, FILL, L_RAM);
+	segs[1].paddr = 0x20000;
+	len = test_elf__build(self->img, L_IMG, false, EM_PPC64, 0, segs, 2);
+	ASSERT_EQ(0, loader__load(&self->gm, L_BASE, L_RAM, LOAD_SRC_BUF(self->img, len), true,
+				  &self->li));
+	EXPECT_EQ(FILL, self->ram[L_BASE + 0x20010]);
+	ASSERT_EQ(0, loader__load(&self->gm, L_BASE, L_RAM, LOAD_SRC_BUF(self->img, len), false,
+				  &self->li));
+	EXPECT_TRUE(seg_loaded(self->ram, L_BASE + 0x20000, &segs[1]));
+}
+
+TEST(open_errors)
+{
+	struct load_src src = { .fd = 99, .size = 7 };
+	char path[64];
+
+	EXPECT_EQ(-ENOENT, loader__open("/nonexistent/vmlinux", SZ_1M, &src));
+	EXPECT_EQ(-1, src.fd);
+	EXPECT_EQ(0U, src.size);
+	EXPECT_EQ(-EISDIR, loader__open("/tmp", SZ_1M, &src));
+	EXPECT_EQ(-EISDIR, loader__open("/dev/null", SZ_1M, &src));
+	ASSERT_EQ(0, write_file(path, sizeof(path), "empty", "", 0));
+	EXPECT_EQ(-ENODATA, loader__open(path, SZ_1M, &src));
+	ASSERT_EQ(0, truncate(path, 4097));
+	EXPECT_EQ(-EFBIG, loader__open(path, 4096, &src));
+	EXPECT_EQ(-1, src.fd);
+	ASSERT_EQ(0, loader__open(path, 4097, &src));
+	EXPECT_EQ(4097U, src.size);
+	EXPECT_LE(0, src.fd);
+	loader__close(&src);
+	unlink(path);
+}
+
+/* A short read from a file whose size says more (sysfs: 4096) is -ESTALE too. */
+TEST(read_short_file)
+{
+	struct load_src src;
+	u8 buf[4096];
+
+	if (loader__open("/sys/devices/system/cpu/online", SZ_1M, &src))
+		SKIP(return, "no /sys/devices/system/cpu/online");
+	if (src.size != sizeof(buf)) {
+		loader__close(&src);
+		SKIP(return, "sysfs file size is not 4096");
+	}
+	EXPECT_EQ(0, loader__read(&src, 0, buf, 2));
+	EXPECT_EQ(-ESTALE, loader__read(&src, 0, buf, sizeof(buf)));
+	EXPECT_EQ(-ESTALE, src.read_err);
+	/* Past the size it says: refused before any read. */
+	EXPECT_EQ(-EINVAL, loader__read(&src, 1, buf, sizeof(buf)));
+	loader__close(&src);
 }
 
 TEST_HARNESS_MAIN

@@ -292,7 +292,7 @@ static void *build_tree(struct testvm *t)
 				     0xc000000000000010ULL, &seg, 1);
 	void *fdt = calloc(1, FDT_MAX_SIZE);
 
-	if (!fdt || !len || vm__load(&t->vm, img, len, NULL, 0) ||
+	if (!fdt || !len || vm__load(&t->vm, LOAD_SRC_BUF(img, len), NULL) ||
 	    fdt__build(&t->vm, fdt, FDT_MAX_SIZE)) {
 		free(fdt);
 		return NULL;

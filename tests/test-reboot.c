@@ -60,9 +60,10 @@ TEST_F(reboot, back_to_power_on)
 	EXPECT_EQ((int)VCPU_STOPPED, (int)vm->vcpus[0]->state);
 	EXPECT_EQ((int)VCPU_STOPPED, (int)vm->vcpus[1]->state);
 	EXPECT_FALSE(vm->vcpus[1]->start_pending);
-	/* RAM is zero again, events for the old kernel are gone. */
+	/* RAM is zero again (and known to be: no BSS to clear), events for the old kernel are gone. */
 	ASSERT_EQ(0, gmem__read(&vm->mem, 0x100000, &byte, 1));
 	EXPECT_EQ(0, byte);
+	EXPECT_TRUE(vm->ram_zeroed);
 	EXPECT_EQ(0U, events__pending(vm, EVENT_EPOW));
 	/* Interrupt sources as at creation: masked, priority 0xff. */
 	ASSERT_EQ(0, accel__irq_get_state(vm, irq, &state));

@@ -254,6 +254,7 @@ int kvm__init(struct vm *vm)
 		return PVM_EXIT_NOMEM;
 	}
 	gmem__add(&vm->mem, 0, vm->cfg.ram_size, ram);
+	vm->ram_zeroed = true;	/* fresh anonymous memory */
 	boot_trace__mark("guest memory set up (memslot 0)");
 
 	sigaction(KICK_SIGNAL, &sa, NULL);

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <limits.h>
 #include <unistd.h>
-#include <errno.h>
 
 #include "pvm/guest-mem.h"
 #include "pvm/loader.h"
@@ -14,7 +14,8 @@
 #define ADDR_MASK 0x0fffffffULL
 
 struct elf_rd {
-	const u8 *img;
+	const u8 *ph;	/* the program header table, read from the source */
+	u16 phnum;
 	bool be;
 };
 
@@ -42,25 +43,38 @@ static u64 rd64(const struct elf_rd *e, const void *p)
 	return e->be ? be64toh(v) : le64toh(v);
 }
 
-/* Two passes: validate every segment first so a bad image writes nothing. */
-static int load_segments(struct guest_mem *gm, const struct elf_rd *e, size_t len,
-			 u64 phoff, u16 phnum, u64 base, u64 limit,
-			 struct load_info *li, bool write)
+static u64 ph64(const struct elf_rd *e, unsigned int i, size_t field)
+{
+	return rd64(e, e->ph + (size_t)i * sizeof(Elf64_Phdr) + field);
+}
+
+static bool is_load(const struct elf_rd *e, unsigned int i)
+{
+	return rd32(e, e->ph + (size_t)i * sizeof(Elf64_Phdr) + offsetof(Elf64_Phdr, p_type)) ==
+	       PT_LOAD;
+}
+
+/*
+ * Two passes: validate every segment first so a bad image writes nothing,
+ * then read each one from the source straight to where it goes.
+ */
+static int load_segments(struct guest_mem *gm, const struct elf_rd *e, struct load_src *src,
+			 u64 base, u64 limit, struct load_info *li, bool write, bool zeroed)
 {
 	unsigned int i, nload = 0;
+	int ret;
 
-	for (i = 0; i < phnum; i++) {
-		const u8 *ph = e->img + phoff + (u64)i * sizeof(Elf64_Phdr);
+	for (i = 0; i < e->phnum; i++) {
 		u64 off, filesz, memsz, dest;
 		u8 *p;
 
-		if (rd32(e, ph + offsetof(Elf64_Phdr, p_type)) != PT_LOAD)
+		if (!is_load(e, i))
 			continue;
-		off = rd64(e, ph + offsetof(Elf64_Phdr, p_offset));
-		filesz = rd64(e, ph + offsetof(Elf64_Phdr, p_filesz));
-		memsz = rd64(e, ph + offsetof(Elf64_Phdr, p_memsz));
-		dest = (rd64(e, ph + offsetof(Elf64_Phdr, p_paddr)) & ADDR_MASK) + base;
-		if (filesz > memsz || off > len || filesz > len - off)
+		off = ph64(e, i, offsetof(Elf64_Phdr, p_offset));
+		filesz = ph64(e, i, offsetof(Elf64_Phdr, p_filesz));
+		memsz = ph64(e, i, offsetof(Elf64_Phdr, p_memsz));
+		dest = (ph64(e, i, offsetof(Elf64_Phdr, p_paddr)) & ADDR_MASK) + base;
+		if (filesz > memsz || off > src->size || filesz > src->size - off)
 			return -EINVAL;
 		if (memsz > limit || dest > limit - memsz)
 			return -E2BIG;
@@ -70,8 +84,16 @@ static int load_segments(struct guest_mem *gm, const struct elf_rd *e, size_t le
 		if (gm && !p)
 			return -E2BIG;
 		if (write) {
-			memcpy(p, e->img + off, filesz);
-			memset(p + filesz, 0, memsz - filesz);
+			ret = loader__read(src, off, p, filesz);
+			if (ret)
+				return ret;
+			/*
+			 * The BSS: memory known to be zero is left alone (no
+			 * page touched), unless an earlier segment may have
+			 * written there.
+			 */
+			if (!zeroed || (nload && dest + filesz < li->high && dest + memsz > li->low))
+				memset(p + filesz, 0, memsz - filesz);
 		}
 		if (!nload++ || dest < li->low)
 			li->low = dest;
@@ -86,36 +108,39 @@ static int load_segments(struct guest_mem *gm, const struct elf_rd *e, size_t le
  * (vaddr 0xc000..., paddr 0) thus starts at base; a payload linked to run at
  * 0x400000 with AT(0) starts at its own entry. Otherwise mask it like p_paddr.
  */
-static u64 entry_addr(const struct elf_rd *e, u64 phoff, u16 phnum, u64 base, u64 entry)
+static u64 entry_addr(const struct elf_rd *e, u64 base, u64 entry)
 {
 	unsigned int i;
 
-	for (i = 0; i < phnum; i++) {
-		const u8 *ph = e->img + phoff + (u64)i * sizeof(Elf64_Phdr);
-		u64 vaddr = rd64(e, ph + offsetof(Elf64_Phdr, p_vaddr));
-		u64 memsz = rd64(e, ph + offsetof(Elf64_Phdr, p_memsz));
+	for (i = 0; i < e->phnum; i++) {
+		u64 vaddr = ph64(e, i, offsetof(Elf64_Phdr, p_vaddr));
+		u64 memsz = ph64(e, i, offsetof(Elf64_Phdr, p_memsz));
 
-		if (rd32(e, ph + offsetof(Elf64_Phdr, p_type)) != PT_LOAD)
+		if (!is_load(e, i))
 			continue;
 		if (entry >= vaddr && entry - vaddr < memsz)
-			return (rd64(e, ph + offsetof(Elf64_Phdr, p_paddr)) & ADDR_MASK) +
+			return (ph64(e, i, offsetof(Elf64_Phdr, p_paddr)) & ADDR_MASK) +
 			       base + (entry - vaddr);
 	}
 	return (entry & ADDR_MASK) + base;
 }
 
-int loader__load_elf(struct guest_mem *gm, u64 base, u64 limit,
-		     const void *img, size_t len, struct load_info *li)
+int loader__load(struct guest_mem *gm, u64 base, u64 limit, struct load_src *src,
+		 bool zeroed, struct load_info *li)
 {
-	const u8 *h = img;
-	struct elf_rd e = { .img = img };
+	u8 h[sizeof(Elf64_Ehdr)];
+	struct elf_rd e = { 0 };
+	u8 *ph;
 	u64 phoff;
-	u16 phnum;
 	int ret;
 
-	if (len < EI_NIDENT || memcmp(h, ELFMAG, SELFMAG))
+	/* Shorter than an ELF header: not an ELF at all. */
+	if (src->size < sizeof(h))
 		return -ENOEXEC;
-	if (len < sizeof(Elf64_Ehdr) || h[EI_CLASS] != ELFCLASS64)
+	ret = loader__read(src, 0, h, sizeof(h));
+	if (ret)
+		return ret;
+	if (memcmp(h, ELFMAG, SELFMAG) || h[EI_CLASS] != ELFCLASS64)
 		return -ENOEXEC;
 	if (h[EI_DATA] == ELFDATA2MSB)
 		e.be = true;
@@ -125,23 +150,38 @@ int loader__load_elf(struct guest_mem *gm, u64 base, u64 limit,
 		return -ENOEXEC;
 
 	phoff = rd64(&e, h + offsetof(Elf64_Ehdr, e_phoff));
-	phnum = rd16(&e, h + offsetof(Elf64_Ehdr, e_phnum));
+	e.phnum = rd16(&e, h + offsetof(Elf64_Ehdr, e_phnum));
 	if (rd16(&e, h + offsetof(Elf64_Ehdr, e_phentsize)) != sizeof(Elf64_Phdr) ||
-	    !phnum || phoff > len || (u64)phnum * sizeof(Elf64_Phdr) > len - phoff)
+	    !e.phnum || phoff > src->size ||
+	    (u64)e.phnum * sizeof(Elf64_Phdr) > src->size - phoff)
 		return -EINVAL;
+	/* A vmlinux has a handful; e_phnum's 16 bits bound it at 3.5 MiB. */
+	ph = malloc((size_t)e.phnum * sizeof(Elf64_Phdr));
+	if (!ph)
+		return -ENOMEM;
+	e.ph = ph;
+	ret = loader__read(src, phoff, ph, (u64)e.phnum * sizeof(Elf64_Phdr));
+	if (ret)
+		goto out;
 
 	memset(li, 0, sizeof(*li));
-	ret = load_segments(gm, &e, len, phoff, phnum, base, limit, li, false);
-	if (ret)
-		return ret;
-	if (gm) {
-		ret = load_segments(gm, &e, len, phoff, phnum, base, limit, li, true);
-		if (ret)
-			return ret;
+	ret = load_segments(gm, &e, src, base, limit, li, false, zeroed);
+	if (!ret && gm) {
+		/* Again from nothing: li then spans the segments written so far. */
+		memset(li, 0, sizeof(*li));
+		ret = load_segments(gm, &e, src, base, limit, li, true, zeroed);
 	}
-	li->entry = entry_addr(&e, phoff, phnum, base,
-			       rd64(&e, h + offsetof(Elf64_Ehdr, e_entry)));
-	return 0;
+	if (!ret)
+		li->entry = entry_addr(&e, base, rd64(&e, h + offsetof(Elf64_Ehdr, e_entry)));
+out:
+	free(ph);
+	return ret;
+}
+
+int loader__load_elf(struct guest_mem *gm, u64 base, u64 limit,
+		     const void *img, size_t len, struct load_info *li)
+{
+	return loader__load(gm, base, limit, LOAD_SRC_BUF(img, len), false, li);
 }
 
 const char *loader__strerror(int err)
@@ -159,56 +199,70 @@ const char *loader__strerror(int err)
 }
 
 /*
- * The whole file, read into memory pvm owns: the image is copied into the
- * guest and freed right after, so a file truncated or rewritten under a
- * running VM can neither crash pvm (as a SIGBUS on a mapping would) nor cost
- * its size in resident memory for the VM's life.
+ * The file stays open only while it is read: no mapping, no copy. A file
+ * truncated or rewritten under a running VM can neither crash pvm (as a
+ * SIGBUS on a mapping would) nor cost its size in resident memory.
  */
-int loader__read_file(const char *path, size_t max, void **data, size_t *len)
+int loader__open(const char *path, u64 max, struct load_src *src)
 {
 	struct stat st;
-	size_t got = 0;
-	u8 *buf;
 	int fd = open(path, O_RDONLY | O_CLOEXEC), ret;
 
-	*data = NULL;
-	*len = 0;
+	*src = (struct load_src){ .fd = -1 };
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st)) {
+	if (fstat(fd, &st))
 		ret = -errno;
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
+	else if (!S_ISREG(st.st_mode))
 		ret = -EISDIR;
-		goto out;
+	else if (!st.st_size)
+		ret = -ENODATA;
+	else if ((u64)st.st_size > max)
+		ret = -EFBIG;
+	else
+		ret = 0;
+	if (ret) {
+		close(fd);
+		return ret;
 	}
-	if (!st.st_size || (u64)st.st_size > max) {
-		ret = st.st_size ? -EFBIG : -ENODATA;
-		goto out;
+	src->fd = fd;
+	src->size = st.st_size;
+	return 0;
+}
+
+void loader__close(struct load_src *src)
+{
+	if (!src->buf && src->fd >= 0)
+		close(src->fd);
+	src->fd = -1;
+}
+
+int loader__read(struct load_src *src, u64 off, void *dst, u64 len)
+{
+	u8 *d = dst;
+	int ret = 0;
+
+	/* The loader checks every range against the size first. */
+	if (off > src->size || len > src->size - off)
+		return -EINVAL;
+	if (src->buf) {
+		memcpy(d, (const u8 *)src->buf + off, len);
+		return 0;
 	}
-	buf = malloc(st.st_size);
-	if (!buf) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, st.st_size - got);
+	while (len) {
+		ssize_t n = pread(src->fd, d, MIN(len, (u64)SSIZE_MAX), off);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			/* Shrunk while we read: what we have is not the image. */
+			/* Shrunk since it was opened: what is there is not the image. */
 			ret = n ? -errno : -ESTALE;
-			free(buf);
-			goto out;
+			src->read_err = ret;
+			break;
 		}
-		got += n;
+		d += n;
+		off += n;
+		len -= n;
 	}
-	*data = buf;
-	*len = got;
-	ret = 0;
-out:
-	close(fd);
 	return ret;
 }

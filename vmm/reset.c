@@ -50,6 +50,7 @@ int vm__reset(struct vm *vm)
 	 */
 	if (ram && madvise(ram, vm->cfg.ram_size, MADV_DONTNEED))
 		memset(ram, 0, vm->cfg.ram_size);
+	vm->ram_zeroed = ram != NULL;
 
 	pthread_mutex_lock(&vm->lock);
 	vm->exit_reason = VM_EXIT_NONE;

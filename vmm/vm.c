@@ -120,14 +120,18 @@ bool vm__exiting(struct vm *vm)
  * Layout: the kernel at KERNEL_LOAD_ADDR (Linux then copies itself to 0), the
  * initrd right after its image, RTAS and the FDT in the last MiB below
  * min(RAM, 1 GiB): RTAS runs in 32-bit real mode and QEMU keeps them low too.
+ * Both images are read from their sources straight into guest RAM.
  */
-int vm__load(struct vm *vm, const void *kernel, size_t klen,
-	     const void *initrd, size_t ilen)
+int vm__load(struct vm *vm, struct load_src *kernel, struct load_src *initrd)
 {
 	u64 fw_top = MIN(vm->cfg.ram_size, FW_AREA_LIMIT), fw_base;
+	/* Whatever happens below, RAM is no longer known to be all zero. */
+	bool zeroed = vm->ram_zeroed;
 	struct load_info li;
+	u64 ilen = initrd ? initrd->size : 0;
 	int ret;
 
+	vm->ram_zeroed = false;
 	if (fw_top < KERNEL_LOAD_ADDR + FW_AREA_SIZE)
 		return -E2BIG;
 	fw_base = ALIGN_DOWN(fw_top - FW_AREA_SIZE, SZ_64K);
@@ -135,22 +139,27 @@ int vm__load(struct vm *vm, const void *kernel, size_t klen,
 	vm->rtas_size = RTAS_AREA_SIZE;
 	vm->fdt_addr = fw_base + RTAS_AREA_SIZE;
 
-	ret = loader__load_elf(&vm->mem, KERNEL_LOAD_ADDR, fw_base, kernel, klen, &li);
+	ret = loader__load(&vm->mem, KERNEL_LOAD_ADDR, fw_base, kernel, zeroed, &li);
 	if (ret)
 		return ret;
 	vm->entry = li.entry;
 	vm->kernel_end = li.high;
 
-	if (initrd && ilen) {
+	if (ilen) {
 		u64 start = ALIGN_UP(li.high, SZ_64K);
+		void *p;
 
 		/* Past the firmware area if it does not fit below it. */
 		if (start + ilen > fw_base)
 			start = fw_top;
 		if (start + ilen > vm->cfg.ram_size || start + ilen < start)
 			return -E2BIG;
-		if (gmem__write(&vm->mem, start, initrd, ilen))
+		p = gmem__ptr(&vm->mem, start, ilen);
+		if (!p)
 			return -E2BIG;
+		ret = loader__read(initrd, 0, p, ilen);
+		if (ret)
+			return ret;
 		vm->initrd_start = start;
 		vm->initrd_end = start + ilen;
 	}

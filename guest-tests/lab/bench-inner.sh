@@ -153,7 +153,8 @@ case " $PARTS " in *" boot "*)
 			sed -n 's/^pvm: boot-trace: +\([0-9.]*\) \(.*\)$/\1 \2/p' $W/trace$r.out |
 				while read -r s what; do
 					case $what in
-					"images read"*) k=images_read ;;
+					# "images read": pvm before it read the images straight into guest RAM.
+					"images checked"* | "images read"*) k=images_checked ;;
 					"images loaded"*) k=images_loaded ;;
 					"device tree built"*) k=fdt_built ;;
 					"first KVM_RUN"*) k=first_kvm_run ;;

@@ -114,6 +114,7 @@ struct vm_config {
 
 struct console_ops;
 struct hcall_table;
+struct load_src;
 struct handler;
 struct module;
 
@@ -142,6 +143,12 @@ struct vm {
 	u64 initrd_start, initrd_end;
 	u64 rtas_base, rtas_size;
 	u64 fdt_addr;
+	/*
+	 * Boot RAM (memslot 0) holds only zeros: fresh from the allocator or
+	 * cleared by vm__reset(), with nothing written since; vm__load() uses
+	 * it (no BSS to clear) and clears it. Main thread, no vCPU running.
+	 */
+	bool ram_zeroed;
 
 	/* Platform facts the device tree publishes. */
 	u32 timebase_freq;
@@ -190,8 +197,12 @@ bool vm__exiting(struct vm *vm);
 void vm__pause(struct vm *vm, bool pause);
 /* Called by a vCPU thread before entering the guest; false when exiting. */
 bool vm__wait_unpaused(struct vm *vm);
-int vm__load(struct vm *vm, const void *kernel, size_t klen,
-	     const void *initrd, size_t ilen);
+/*
+ * Put the kernel (and initrd: NULL or empty for none) into guest RAM and lay
+ * out the firmware area (pvm/loader.h for the errors; -E2BIG: RAM too
+ * small). A failure may leave part of an image in RAM.
+ */
+int vm__load(struct vm *vm, struct load_src *kernel, struct load_src *initrd);
 int vm__build_fdt(struct vm *vm);
 /*
  * Guest reboot in place (vmm/reset.c), with every vCPU thread joined: each
