@@ -24,7 +24,7 @@ CACHE=${PVM_CACHE:-/var/cache/pvm}
 mkdir -p "$CACHE"
 out=$CACHE/qemu-ppc64el
 stamp=$CACHE/stamp-qemu-ppc64el
-FORMAT=1 # bump when the tree's layout changes so old caches are rebuilt
+FORMAT=2 # bump when the tree's layout changes so old caches are rebuilt
 log() { printf 'qemu-ppc64el: %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
 
@@ -182,8 +182,13 @@ done | awk '$1 == "def" { d[$2 " " $3] = 1 } $1 == "need" { n[$0] = 1 }
 	END { for (k in n) { split(k, a, " "); if (!d[a[3] " " a[4]]) print a[2] " needs " a[4] " of " a[3] } }')
 [ -z "$bad" ] || die "symbol versions missing from the tree: $bad"
 
+# QEMU finds its data relative to /proc/self/exe, here the loader: with an
+# EXEC_DIR/qemu-bundle it looks in EXEC_DIR/qemu-bundle/usr/share/qemu, so even a
+# plain "ld64.so.2 --library-path ... usr/bin/qemu-system-ppc64" without -L finds
+# vof.bin (without it: "Could not find LPAR firmware 'vof.bin'").
+ln -s ../.. "$tmp/out/lib/powerpc64le-linux-gnu/qemu-bundle"
 rm -rf "$out"
 mv "$tmp/out" "$out"
 echo "$FORMAT $qver" >"$stamp"
-log "QEMU $qver for ppc64el in $out: ${#libs[@]} libraries, $(du -sh "$out" | cut -f1)"
+log "QEMU $qver for ppc64el in $out: ${#libs[@]} shared objects, $(du -sh "$out" | cut -f1)"
 echo "$out"
