@@ -1,21 +1,14 @@
 #!/usr/bin/env bash
-# A QEMU that runs *inside* the emulated POWER LPAR, for the benchmarks that put
-# QEMU/KVM beside pvm (issue 16): Debian's qemu-system-ppc for ppc64el from
-# bookworm-backports (QEMU 10.0; bookworm's 7.2 is older than the lab's QEMU),
-# unpacked with the closure of its shared libraries, since the LPAR is a busybox
-# initramfs with no libc. Prints the tree's path; a second run only prints it.
-#
-#   DIR/qemu-system-ppc64 ARGS...   wrapper: DIR/lib/powerpc64le-linux-gnu/ld64.so.2
-#       --library-path DIR/lib/powerpc64le-linux-gnu DIR/usr/bin/qemu-system-ppc64
-#       -L DIR/usr/share/qemu ARGS...
-#   DIR/VERSIONS                    the packages downloaded to make the tree
-#
-# Tree: DIR = $PVM_CACHE/qemu-ppc64el (default /var/cache/pvm/qemu-ppc64el): the
-# binary, every library it needs (under its soname, no symlinks), the loader, and
-# vof.bin (-M pseries,x-vof=on) and slof.bin (without x-vof) from qemu-system-data.
-# Nothing else: no docs, no other firmware, no keymaps (only a graphical display or
-# VNC reads them), no gconv (QEMU converts no charsets), no QEMU modules (audio,
-# curses, USB; Debian builds TCG/KVM and virtio in).
+# QEMU to run *inside* the emulated LPAR, beside pvm, for the benchmarks (issue
+# 16): Debian's qemu-system-ppc for ppc64el from bookworm-backports (10.0, as the
+# lab's L0), unpacked with the closure of its shared libraries, since the LPAR is
+# a busybox initramfs without a libc. Prints the tree's path, $PVM_CACHE/qemu-ppc64el
+# (a stamp makes a second run instant). The tree (docs/lab.md, "QEMU/KVM in the
+# LPAR"): usr/bin/qemu-system-ppc64; lib/powerpc64le-linux-gnu/ with the loader
+# and every library it needs under its soname; vof.bin (x-vof=on) and slof.bin in
+# usr/share/qemu; VERSIONS, the packages downloaded; and qemu-system-ppc64, a
+# wrapper running the binary through the tree's loader. Nothing else: no docs,
+# keymaps (only graphical displays read them), other firmware or QEMU modules.
 set -euo pipefail
 export LC_ALL=C
 
@@ -31,13 +24,10 @@ die() { log "$*"; exit 1; }
 # One builder at a time (a benchmark and a test may start together).
 exec 9>"$CACHE/.qemu-ppc64el.lock"
 flock 9
-if [ "$(cut -d' ' -f1 "$stamp" 2>/dev/null)" = $FORMAT ] && [ -x "$out/qemu-system-ppc64" ]; then
-	echo "$out"
-	exit 0
-fi
+[ "$(cut -d' ' -f1 "$stamp" 2>/dev/null)" = $FORMAT ] && [ -x "$out/qemu-system-ppc64" ] &&
+	{ echo "$out"; exit 0; }
 
-# The apt sources (bookworm-backports, pinned low), the ppc64el architecture and
-# the cross readelf all come from deps.sh.
+# deps.sh sets up the apt sources, the ppc64el architecture and the cross readelf.
 if ! dpkg --print-foreign-architectures | grep -qx ppc64el ||
    ! command -v powerpc64le-linux-gnu-readelf >/dev/null ||
    [ ! -f /etc/apt/sources.list.d/pvm.sources ]; then
@@ -46,13 +36,12 @@ fi
 READELF=powerpc64le-linux-gnu-readelf
 
 tmp=$(readlink -f "$CACHE")/qemu-ppc64el.tmp
-rm -rf "$tmp"
 stage=$tmp/stage
-mkdir -p "$stage" "$tmp/debs" "$tmp/ctl"
+rm -rf "$tmp" && mkdir -p "$stage" "$tmp/debs" "$tmp/ctl"
 trap 'rm -rf "$tmp"' EXIT
 
-# apt-cache madison for many ppc64el packages in one call (each call reads the
-# whole package cache, seconds with sid in it): "NAME VERSION SUITE" lines.
+# "NAME VERSION SUITE" of ppc64el packages, one apt-cache call for all (each
+# call reads the whole package cache: seconds, with sid in it).
 madison() {
 	apt-cache madison "${@/%/:ppc64el}" 2>/dev/null |
 		awk -F' [|] ' '{split($3, u, " "); sub(/\/.*/, "", u[2]); sub(/:.*/, "", $1); print $1, $2, u[2]}' >"$tmp/madison"
@@ -64,14 +53,13 @@ pick_version() {
 	local op=${2:-} suite ver
 	case $op in '>=') op=ge ;; '<=') op=le ;; '>>') op=gt ;; '<<') op=lt ;; '=') op=eq ;; esac
 	for suite in 'bookworm(-security|-updates)?' bookworm-backports; do
+		# shellcheck disable=SC2013 # versions have no spaces
 		for ver in $(awk -v n="$1" -v s="^$suite\$" '$1 == n && $3 ~ s { print $2 }' "$tmp/madison"); do
 			if [ -z "$op" ] || dpkg --compare-versions "$ver" "$op" "$3"; then echo "$ver"; return; fi
 		done
 	done
 }
-
-# Download NAME=VERSION... (ppc64el unless NAME has an arch) in one apt call and
-# unpack each into the stage, keeping its Depends line for the next round.
+# Download NAME:ARCH=VERSION... and unpack them into the stage; keep their Depends.
 fetch() {
 	log "downloading ${*%%=*}"
 	(cd "$tmp/debs" && apt-get download -q "$@") >"$tmp/apt.log" 2>&1 ||
@@ -84,7 +72,6 @@ fetch() {
 		rm -f "$deb"
 	done
 }
-
 # Where the loader finds soname $1 in tree $2 (a link leaving the tree, e.g. an
 # absolute one, counts as missing: it would point elsewhere in the LPAR too).
 libdirs=(lib/powerpc64le-linux-gnu usr/lib/powerpc64le-linux-gnu)
@@ -95,11 +82,8 @@ find_lib() {
 	done
 	return 1
 }
-
-# Walk NEEDED from the binary $1 through tree $2: fills libs[soname]=path and
-# the list of missing sonames.
-declare -A libs
-missing=()
+# Walk NEEDED from binary $1 through tree $2: libs[soname]=path, and missing.
+declare -A libs; missing=()
 closure() {
 	local queue=("$1") f so p
 	libs=() missing=()
@@ -131,6 +115,7 @@ while :; do
 	[ ${#missing[@]} -eq 0 ] && break
 	want=()
 	deps=$(cat "$tmp"/ctl/* | tr -d ' ' | tr ',' '\n' | sort -u)
+	# shellcheck disable=SC2046 # one package name per word
 	madison $(echo "$deps" | tr '|' '\n' | sed 's/[(:].*//' | grep -E '^(lib|zlib1g$)')
 	for alts in $deps; do
 		for alt in ${alts//|/ }; do
@@ -149,32 +134,28 @@ while :; do
 done
 
 # The tree: only what the closure reached, each library under its soname.
-rm -rf "$tmp/out"
-mkdir -p "$tmp/out/lib/powerpc64le-linux-gnu" "$tmp/out/usr/bin" "$tmp/out/usr/share/qemu"
-install -m 755 "$stage/usr/bin/qemu-system-ppc64" "$tmp/out/usr/bin/"
-for so in "${!libs[@]}"; do
-	install -m 755 "${libs[$so]}" "$tmp/out/lib/powerpc64le-linux-gnu/$so"
-done
-cp "$stage"/usr/share/qemu/{vof.bin,slof.bin} "$tmp/out/usr/share/qemu/"
-sort "$tmp/VERSIONS" >"$tmp/out/VERSIONS"
-cat >"$tmp/out/qemu-system-ppc64" <<'EOF'
+o=$tmp/out L=$tmp/out/lib/powerpc64le-linux-gnu
+mkdir -p "$L" "$o/usr/bin" "$o/usr/share/qemu"
+install -m 755 "$stage/usr/bin/qemu-system-ppc64" "$o/usr/bin/"
+for so in "${!libs[@]}"; do install -m 755 "${libs[$so]}" "$L/$so"; done
+cp "$stage"/usr/share/qemu/{vof.bin,slof.bin} "$o/usr/share/qemu/"
+sort "$tmp/VERSIONS" >"$o/VERSIONS"
+cat >"$o/qemu-system-ppc64" <<'EOF'
 #!/bin/sh
-# Run the tree's QEMU through the tree's loader. -L: QEMU looks for its data next
-# to /proc/self/exe, which here is the loader.
 d=$(cd "$(dirname "$0")" && pwd)
 exec "$d/lib/powerpc64le-linux-gnu/ld64.so.2" --library-path "$d/lib/powerpc64le-linux-gnu" \
 	"$d/usr/bin/qemu-system-ppc64" -L "$d/usr/share/qemu" "$@"
 EOF
-chmod 755 "$tmp/out/qemu-system-ppc64"
+chmod 755 "$o/qemu-system-ppc64"
 
 # The check, on the final tree: every NEEDED soname of the binary and of every
 # library it pulls in resolves in the tree, and every symbol version each file
-# asks of a library (GLIBC_2.34, ...) is one that library defines.
+# asks of a library (GLIBC_2.34, ...) is one that library defines. (libc.so.6
+# names the loader, ld64.so.2, among its NEEDED.)
 libdirs=(lib/powerpc64le-linux-gnu)
-closure "$tmp/out/usr/bin/qemu-system-ppc64" "$tmp/out"
+closure "$o/usr/bin/qemu-system-ppc64" "$o"
 [ ${#missing[@]} -eq 0 ] || die "unresolved in $out: ${missing[*]}"
-[ -f "$tmp/out/lib/powerpc64le-linux-gnu/ld64.so.2" ] || die "no loader ld64.so.2 in the tree"
-bad=$(cd "$tmp/out/lib/powerpc64le-linux-gnu" && for f in ../../usr/bin/qemu-system-ppc64 *; do
+bad=$(cd "$L" && for f in ../../usr/bin/qemu-system-ppc64 *; do
 	$READELF -V -W "$f" | awk -v f="${f##*/}" '/^Version needs/ { s = 1 } /^Version def/ { s = 2 }
 		s == 1 && /File:/ { lib = $5 } s == 1 && /Name:/ { print "need", f, lib, $3 }
 		s == 2 && /Name:/ { print "def", f, $NF }'
@@ -182,13 +163,11 @@ done | awk '$1 == "def" { d[$2 " " $3] = 1 } $1 == "need" { n[$0] = 1 }
 	END { for (k in n) { split(k, a, " "); if (!d[a[3] " " a[4]]) print a[2] " needs " a[4] " of " a[3] } }')
 [ -z "$bad" ] || die "symbol versions missing from the tree: $bad"
 
-# QEMU finds its data relative to /proc/self/exe, here the loader: with an
-# EXEC_DIR/qemu-bundle it looks in EXEC_DIR/qemu-bundle/usr/share/qemu, so even a
-# plain "ld64.so.2 --library-path ... usr/bin/qemu-system-ppc64" without -L finds
-# vof.bin (without it: "Could not find LPAR firmware 'vof.bin'").
-ln -s ../.. "$tmp/out/lib/powerpc64le-linux-gnu/qemu-bundle"
-rm -rf "$out"
-mv "$tmp/out" "$out"
+# QEMU looks for its data next to /proc/self/exe, here the loader, or in
+# EXEC_DIR/qemu-bundle/usr/share/qemu if that exists: so the loader command
+# without -L finds vof.bin too (else "Could not find LPAR firmware 'vof.bin'").
+ln -s ../.. "$L/qemu-bundle"
+rm -rf "$out" && mv "$o" "$out"
 echo "$FORMAT $qver" >"$stamp"
 log "QEMU $qver for ppc64el in $out: ${#libs[@]} shared objects, $(du -sh "$out" | cut -f1)"
 echo "$out"
