@@ -106,7 +106,12 @@ if any(med(v, "rtas_roundtrip") for v in ("pvm", "qemu")):
     q, p = med("qemu", "rtas_roundtrip"), med("pvm", "rtas_roundtrip")
     print("Userspace call round trip (RTAS get-system-parameter via H_RTAS, timed in the guest; medians)")
     print(row(("figure", "QEMU", "pvm", "pvm/QEMU", "unit"), W))
-    print(row(("round trip", fmt(q), fmt(p), ratio(p, q), "us"), W))
+    print(row(("round trip, median batch", fmt(q), fmt(p), ratio(p, q), "us"), W))
+    q2, p2 = med("qemu", "rtas_roundtrip_min"), med("pvm", "rtas_roundtrip_min")
+    print(row(("round trip, best batch", fmt(q2), fmt(p2), ratio(p2, q2), "us"), W))
+    n = med("pvm-nosandbox", "rtas_roundtrip")
+    if n is not None:
+        print(row(("pvm --no-sandbox, median batch", "", fmt(n), ratio(n, q), "us"), W))
     print()
 
 blk = [f for f in BLK if any(med(v, f) for v in ("pvm", "qemu"))]

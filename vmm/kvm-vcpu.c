@@ -28,6 +28,13 @@ int kvm__apply_lpcr(struct vcpu *v)
 	u64 lpcr;
 	int r;
 
+	/*
+	 * Before every KVM_RUN: without the lock while nothing changed (only
+	 * this thread writes vs->lpcr_gen; a change that races with this read
+	 * is applied at the next entry, as if it had come just after it).
+	 */
+	if (vs->lpcr_gen == __atomic_load_n(&ks->lpcr_gen, __ATOMIC_ACQUIRE))
+		return 0;
 	pthread_mutex_lock(&v->vm->lock);
 	if (vs->lpcr_gen == ks->lpcr_gen) {
 		pthread_mutex_unlock(&v->vm->lock);

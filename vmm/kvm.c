@@ -295,7 +295,7 @@ int accel__set_lpcr(struct vm *vm, u64 mask, u64 bits)
 		return -EINVAL;
 	pthread_mutex_lock(&vm->lock);
 	ks->lpcr_bits = (ks->lpcr_bits & ~mask) | (bits & mask);
-	ks->lpcr_gen++;
+	__atomic_add_fetch(&ks->lpcr_gen, 1, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&vm->lock);
 	for (i = 0; i < vm__nr_vcpus(vm); i++) {
 		struct vcpu *v = vm->vcpus[i];

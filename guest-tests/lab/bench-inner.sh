@@ -198,6 +198,8 @@ case " $PARTS " in *" hcall "*)
 	r=1
 	while [ $r -le $(((ROUNDS + 1) / 2)) ]; do
 		run_test pvm hcall-pvm$r -p "console=hvc0 quiet pvmtest=hcallbench"
+		# What the seccomp filter costs: every KVM_RUN passes through it.
+		run_test pvm-nosandbox hcall-nosbx$r --no-sandbox -p "console=hvc0 quiet pvmtest=hcallbench"
 		[ -n "$QEMU" ] && run_test qemu hcall-qemu$r -append "console=hvc0 quiet pvmtest=hcallbench"
 		r=$((r + 1))
 	done
