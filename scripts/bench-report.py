@@ -121,6 +121,11 @@ if blk:
     for fig in blk:
         q, p = med("qemu", fig), med("pvm", fig)
         print(row((fig, fmt(q), fmt(p), ratio(p, q), units.get(fig, "")), W))
+    if any(med("qemu-native", f) for f in blk):
+        print("QEMU with aio=native (Linux AIO), same image:")
+        for fig in blk:
+            q, p = med("qemu-native", fig), med("pvm", fig)
+            print(row((fig, fmt(q), fmt(p), ratio(p, q), units.get(fig, "")), W))
     print()
 
 charts = []

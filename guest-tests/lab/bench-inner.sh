@@ -181,7 +181,7 @@ run_test() {
 	vmm=$1 o=$W/$2.out
 	shift 2
 	case $vmm in
-	qemu) timeout 300 $QEMU $(qemu_args 512 1) "$@" ;;
+	qemu*) timeout 300 $QEMU $(qemu_args 512 1) "$@" ;;
 	*) timeout 300 "$PVM" run --name $vmm-test -k $KERNEL -i $INITRD -m 512M "$@" ;;
 	esac </dev/null >$o 2>&1
 	tr -d '\r' <$o | grep -E '^(GUEST-TEST|BENCH-INFO)|pvm: (error|warning)' | sed "s/^/# $vmm | /"
@@ -229,6 +229,10 @@ case " $PARTS " in *" blk "*)
 	run_test pvm blk-pvm -d $W/disk.img,direct -p "$args"
 	[ -n "$QEMU" ] && run_test qemu blk-qemu -append "$args" \
 		-drive file=$W/disk.img,if=none,id=d0,format=raw,aio=io_uring,cache=none \
+		-device virtio-blk-pci,drive=d0
+	# QEMU's other Linux-native backend (Linux AIO), which pvm does not use.
+	[ -n "$QEMU" ] && run_test qemu-native blk-qemu-native -append "$args" \
+		-drive file=$W/disk.img,if=none,id=d0,format=raw,aio=native,cache=none \
 		-device virtio-blk-pci,drive=d0
 	;;
 esac
