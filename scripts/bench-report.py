@@ -96,6 +96,11 @@ for fig in BLK:
     q, p = med("qemu", fig), med("pvm", fig)
     if q and p:
         targets.append(("virtio-blk %s >= QEMU's" % fig, "%.2f x" % (p / q), p >= q))
+for v, q in (("pvm", "qemu"), ("pvm-vhost", "qemu-vhost")):
+    for fig in ("net_tcp_host_to_guest", "net_tcp_guest_to_host"):
+        a, b = med(v, fig), med(q, fig)
+        if a and b:
+            targets.append(("virtio-net %s %s >= QEMU's" % (v, fig[8:]), "%.2f x" % (a / b), a >= b))
 if targets:
     print("Issue 16's targets (information, not a test)")
     for what, fig, met in targets:
@@ -126,6 +131,17 @@ if blk:
         for fig in blk:
             q, p = med("qemu-native", fig), med("pvm", fig)
             print(row((fig, fmt(q), fmt(p), ratio(p, q), units.get(fig, "")), W))
+    print()
+
+NET = (("net_tcp_host_to_guest", "TCP host -> guest"), ("net_tcp_guest_to_host", "TCP guest -> host"),
+       ("net_ping_guest_to_host", "ping guest -> host, avg"), ("net_ping_host_to_guest", "ping host -> guest, avg"))
+if any(med(v, f) for f, _ in NET for v in ("pvm", "qemu")):
+    print("virtio-net on a tap (net-inner.sh bench mode; pvm/QEMU per backend)")
+    print(row(("figure", "QEMU", "pvm", "pvm/QEMU", "QEMU vhost", "pvm vhost", "pvm/QEMU"), (26, 10, 10, 9, 11, 10, 9)))
+    for fig, what in NET:
+        q, p, qv, pv = (med(v, fig) for v in ("qemu", "pvm", "qemu-vhost", "pvm-vhost"))
+        print(row((what + " (" + units.get(fig, "") + ")", fmt(q), fmt(p), ratio(p, q), fmt(qv), fmt(pv), ratio(pv, qv)),
+                  (26, 10, 10, 9, 11, 10, 9)))
     print()
 
 charts = []

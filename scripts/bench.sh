@@ -2,17 +2,17 @@
 # pvm against QEMU/KVM, side by side in one boot of the emulated LPAR: boot
 # times, pvm's own share of them, resident memory outside guest RAM, the
 # round trip of a call the VMM serves in userspace, how boot and memory
-# grow with guest RAM and vCPUs, virtio-blk. Prints medians and pvm/QEMU
+# grow with guest RAM and vCPUs, virtio-blk and virtio-net. Prints medians and pvm/QEMU
 # ratios, writes the figures and charts (docs/performance.md explains them).
 # It is not a test: no pass/fail, not part of scripts/test.sh.
 #
-#   scripts/bench.sh [--host v1|v2] [--rounds N] [--parts "boot hcall scale blk"]
+#   scripts/bench.sh [--host v1|v2] [--rounds N] [--parts "boot hcall scale blk net"]
 #                    [--out DIR] [--no-qemu] [other lab.sh options]
 #
 #   --host v1|v2   the LPAR's nested API (default v1: the v2 host delivers no
 #                  interrupt to an L2, so no virtio-blk request completes there)
 #   --rounds N     boots per VMM for the boot figures (default 5)
-#   --parts LIST   boot, hcall, scale, blk (default all; guest-tests/lab/bench-inner.sh)
+#   --parts LIST   boot, hcall, scale, blk, net (default all; guest-tests/lab/bench-inner.sh)
 #   --out DIR      results (default build/bench): results.txt, raw.txt, *.dat
 #                  and charts (*.svg, with gnuplot)
 #   --no-qemu      pvm alone (no QEMU download)
@@ -25,7 +25,7 @@ set -uo pipefail
 export LC_ALL=C
 root=$(cd "$(dirname "$0")/.." && pwd)
 
-host=v1 rounds=5 parts="boot hcall scale blk" out=$root/build/bench qemu=1
+host=v1 rounds=5 parts="boot hcall scale blk net" out=$root/build/bench qemu=1
 lab_args=()
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -41,12 +41,13 @@ done
 case $host in v1 | v2) ;; *) echo "bench: --host must be v1 or v2" >&2; exit 2 ;; esac
 [[ $rounds =~ ^[1-9][0-9]*$ ]] || { echo "bench: --rounds wants a positive integer" >&2; exit 2; }
 for p in $parts; do
-	case $p in boot | hcall | scale | blk) ;; *) echo "bench: unknown part '$p'" >&2; exit 2 ;; esac
+	case $p in boot | hcall | scale | blk | net) ;; *) echo "bench: unknown part '$p'" >&2; exit 2 ;; esac
 done
 
 bash "$root/scripts/deps.sh" >&2 || { echo "bench: dependency setup failed" >&2; exit 1; }
 make -s -C "$root" --no-print-directory guest-bins >&2 || { echo "bench: make guest-bins failed" >&2; exit 1; }
-adds=(--add "$root/guest-tests/lab/bench-inner.sh:/lab/bench-inner.sh")
+adds=(--add "$root/guest-tests/lab/bench-inner.sh:/lab/bench-inner.sh"
+	--add "$root/guest-tests/lab/net-inner.sh:/lab/net-inner.sh")
 qemu_env=
 if [ "$qemu" = 1 ]; then
 	qdir=$("$root/scripts/qemu-ppc64el.sh") || { echo "bench: cannot set up QEMU for ppc64el (--no-qemu runs pvm alone)" >&2; exit 1; }

@@ -13,6 +13,8 @@
 #          guest (guest-tests/bench/hcallbench.c: RTAS through H_RTAS)
 #   scale  pvm alone: the same against guest RAM size (BENCH_RAMS) and vCPU
 #          count (BENCH_CPUS)
+#   net    guest-tests/lab/net-inner.sh's bench mode: TCP both ways and pings
+#          on a tap, pvm and QEMU, each with and without vhost-net
 #   blk    guest-tests/bench/blkbench.c on a raw image: pvm -d IMG,direct
 #          against QEMU virtio-blk-pci aio=io_uring cache=none
 # Env: PVM, QEMU_DIR (QEMU's tree, scripts/qemu-ppc64el.sh; none: pvm only),
@@ -234,6 +236,17 @@ case " $PARTS " in *" blk "*)
 	[ -n "$QEMU" ] && run_test qemu-native blk-qemu-native -append "$args" \
 		-drive file=$W/disk.img,if=none,id=d0,format=raw,aio=native,cache=none \
 		-device virtio-blk-pci,drive=d0
+	;;
+esac
+
+case " $PARTS " in *" net "*)
+	# guest-tests/lab/net-inner.sh in its bench mode: pvm and QEMU on taps,
+	# with and without vhost-net, BENCH_NET_MB each way (zeroes), pings.
+	NET_BENCH=1 NET_MB=${BENCH_NET_MB:-32} LAB_HOST=${BENCH_HOST:-v1} \
+		NET_QEMU="${QEMU:+$QEMU $(qemu_args 512 1)}" sh /lab/net-inner.sh >$W/net.out 2>&1
+	grep -E '^# .*(s|status [0-9]+)$|^not ok' $W/net.out | grep -v '^# |' | head -20
+	sed -n 's/^BENCH-RESULT \([^ ]*\) \([^ ]*\) /BENCH-RESULT \1 net_\2 /p' $W/net.out
+	if grep -q '^BENCH-RESULT' $W/net.out; then good=$((good + 1)); else bad=$((bad + 1)); fi
 	;;
 esac
 

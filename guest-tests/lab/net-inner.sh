@@ -10,9 +10,14 @@
 PVM=${PVM:-pvm}
 LAB_HOST=${LAB_HOST:-v2}
 MB=${NET_MB:-256}
-# NET_BENCH=1 (scripts/bench-virtio-net.sh): zeroes both ways and byte counts
-# instead of checksums, one NIC with and without vhost, BENCH-RESULT lines.
+# NET_BENCH=1 (scripts/bench-virtio-net.sh, scripts/bench.sh): zeroes both
+# ways and byte counts instead of checksums, one NIC with and without vhost,
+# BENCH-RESULT lines (modes pvm, pvm-vhost); with NET_QEMU (QEMU's command
+# up to its -append, scripts/bench.sh) the same under QEMU/KVM on the same
+# tap (modes qemu, qemu-vhost).
 BENCH=${NET_BENCH:-0}
+NET_QEMU=${NET_QEMU:-}
+VMM=pvm
 XFER=${NET_XFER_SECS:-1800}
 n=0 passed=0 failed=0 skipped=0
 ok() { n=$((n + 1)); passed=$((passed + 1)); echo "ok $n - virtio-net: $*"; }
@@ -67,6 +72,18 @@ start_vm() {
 	shift 2
 	out=$W/$vm.out
 	rm -f $W/$vm.rc $W/$vm.pid
+	if [ "$VMM" = qemu ]; then
+		# --network mode=tap,tapif=TAP[,vhost] as QEMU says it.
+		nw=${2#mode=tap,tapif=}
+		vh=off
+		case $nw in *,vhost) vh=on nw=${nw%,vhost} ;; esac
+		( sh -c 'echo $$ >"$0"; exec "$@"' $W/$vm.pid $NET_QEMU \
+			-netdev tap,id=n0,ifname=$nw,script=no,downscript=no,vhost=$vh \
+			-device virtio-net-pci,netdev=n0 -append "console=hvc0 quiet $args" </dev/null >$out 2>&1
+		  echo $? >$W/$vm.rc ) &
+		ppid=$!
+		return
+	fi
 	( sh -c 'echo $$ >"$0"; exec "$@"' $W/$vm.pid \
 		"$PVM" run --name $vm -k /guest/vmlinux -i /guest/initrd.cpio.gz -m 512M "$@" \
 		-p "console=hvc0 quiet $args" </dev/null >$out 2>&1
@@ -217,6 +234,14 @@ single() {
 	fi
 
 	wait_line '^GUEST-NET-DONE' 120
+	if [ "$VMM" = qemu ]; then
+		release $port
+		rc=$(wait_exit 120)
+		unlisten
+		echo "# $tag: QEMU exit status $rc; $(echo "$t0 $(cut -d' ' -f1 /proc/uptime)" | awk '{ printf "%.0f", $2 - $1 }') s"
+		bench_figures "$7"
+		return
+	fi
 	nic=$(stat_nics | head -n1)
 	if [ -n "$nic" ]; then show_nic "$nic"; else sed -n '1,30s/^/# stat | /p' $W/stat.json; fi
 	# On vhost-net pvm reports the tap's counters (what the tap sent, the
@@ -283,15 +308,22 @@ if [ "$LAB_HOST" = v2 ]; then
 	exit
 fi
 
-single "one NIC" net-one pvmtap0 1 5001 "" plain
+single "one NIC" net-one pvmtap0 1 5001 "" pvm
 
 if [ -c /dev/vhost-net ]; then
-	single "one NIC, vhost" net-vhost pvmtapv 2 5011 ",vhost" vhost
+	single "one NIC, vhost" net-vhost pvmtapv 2 5011 ",vhost" pvm-vhost
 else
 	skip_all "one NIC, vhost" "$SINGLE_TAP|$SINGLE_GUEST" \
 		"no /dev/vhost-net in the LPAR (vhost_net loaded: $([ -d /sys/module/vhost_net ] && echo yes || echo no))"
 fi
 
+if [ "$BENCH" = 1 ] && [ -n "$NET_QEMU" ]; then
+	# The same guest and work under QEMU/KVM, on taps QEMU makes.
+	VMM=qemu
+	single "QEMU, one NIC" net-qemu pvmtapq 5 5031 "" qemu
+	[ -c /dev/vhost-net ] && single "QEMU, one NIC, vhost" net-qemuv pvmtapw 6 5041 ",vhost" qemu-vhost
+	VMM=pvm
+fi
 if [ "$BENCH" = 1 ]; then
 	echo "$passed passed, $failed failed, $skipped skipped"
 	exit 0
