@@ -244,7 +244,7 @@ case " $PARTS " in *" net "*)
 	# with and without vhost-net, BENCH_NET_MB each way (zeroes), pings.
 	NET_BENCH=1 NET_MB=${BENCH_NET_MB:-32} LAB_HOST=${BENCH_HOST:-v1} \
 		NET_QEMU="${QEMU:+$QEMU $(qemu_args 512 1)}" sh /lab/net-inner.sh >$W/net.out 2>&1
-	grep -E '^# .*(s|status [0-9]+)$|^not ok' $W/net.out | grep -v '^# |' | head -20
+	grep -E '^# |^not ok' $W/net.out | grep -v '^# |' | head -30
 	sed -n 's/^BENCH-RESULT \([^ ]*\) \([^ ]*\) /BENCH-RESULT \1 net_\2 /p' $W/net.out
 	if grep -q '^BENCH-RESULT' $W/net.out; then good=$((good + 1)); else bad=$((bad + 1)); fi
 	;;
