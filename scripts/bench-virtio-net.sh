@@ -73,8 +73,8 @@ END {
 	printf "%-20s %12s %12s  %s\n", "figure", "pvm", "vhost-net", "unit"
 	for (i = 1; i <= n; i++) {
 		f = order[i]
-		printf "%-20s %12s %12s  %s\n", f, ((f, "plain") in v) ? v[f, "plain"] : "-",
-			((f, "vhost") in v) ? v[f, "vhost"] : "-", u[f]
+		printf "%-20s %12s %12s  %s\n", f, ((f, "pvm") in v) ? v[f, "pvm"] : "-",
+			((f, "pvm-vhost") in v) ? v[f, "pvm-vhost"] : "-", u[f]
 	}
 }' "$out"
 echo
