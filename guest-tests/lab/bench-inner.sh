@@ -228,14 +228,20 @@ case " $PARTS " in *" blk "*)
 	ln -sf $W/disk/disk.img $W/disk.img
 	echo "# blk: $MB MiB raw image on a tmpfs, filled (no holes); O_DIRECT on the host side for both"
 	args="console=hvc0 quiet pvmtest=blkbench pvmtest.secs=$SECS"
-	run_test pvm blk-pvm -d $W/disk.img,direct -p "$args"
-	[ -n "$QEMU" ] && run_test qemu blk-qemu -append "$args" \
-		-drive file=$W/disk.img,if=none,id=d0,format=raw,aio=io_uring,cache=none \
-		-device virtio-blk-pci,drive=d0
-	# QEMU's other Linux-native backend (Linux AIO), which pvm does not use.
-	[ -n "$QEMU" ] && run_test qemu-native blk-qemu-native -append "$args" \
-		-drive file=$W/disk.img,if=none,id=d0,format=raw,aio=native,cache=none \
-		-device virtio-blk-pci,drive=d0
+	# Alternately, (ROUNDS + 1) / 2 times: one run each varies by a third
+	# between runs under the emulation.
+	r=1
+	while [ $r -le $(((ROUNDS + 1) / 2)) ]; do
+		run_test pvm blk-pvm$r -d $W/disk.img,direct -p "$args"
+		[ -n "$QEMU" ] && run_test qemu blk-qemu$r -append "$args" \
+			-drive file=$W/disk.img,if=none,id=d0,format=raw,aio=io_uring,cache=none \
+			-device virtio-blk-pci,drive=d0
+		# QEMU's other Linux-native backend (Linux AIO), which pvm does not use.
+		[ -n "$QEMU" ] && run_test qemu-native blk-qemu-native$r -append "$args" \
+			-drive file=$W/disk.img,if=none,id=d0,format=raw,aio=native,cache=none \
+			-device virtio-blk-pci,drive=d0
+		r=$((r + 1))
+	done
 	;;
 esac
 
