@@ -73,13 +73,14 @@ start_vm() {
 	out=$W/$vm.out
 	rm -f $W/$vm.rc $W/$vm.pid
 	if [ "$VMM" = qemu ]; then
-		# --network mode=tap,tapif=TAP[,vhost] as QEMU says it.
+		# --network mode=tap,tapif=TAP[,vhost] as QEMU says it (romfile=: the
+		# QEMU tree carries no option ROMs, pseries does not use them).
 		nw=${2#mode=tap,tapif=}
 		vh=off
 		case $nw in *,vhost) vh=on nw=${nw%,vhost} ;; esac
 		( sh -c 'echo $$ >"$0"; exec "$@"' $W/$vm.pid $NET_QEMU \
 			-netdev tap,id=n0,ifname=$nw,script=no,downscript=no,vhost=$vh \
-			-device virtio-net-pci,netdev=n0 -append "console=hvc0 quiet $args" </dev/null >$out 2>&1
+			-device virtio-net-pci,netdev=n0,romfile= -append "console=hvc0 quiet $args" </dev/null >$out 2>&1
 		  echo $? >$W/$vm.rc ) &
 		ppid=$!
 		return
@@ -239,6 +240,7 @@ single() {
 		rc=$(wait_exit 120)
 		unlisten
 		echo "# $tag: QEMU exit status $rc; $(echo "$t0 $(cut -d' ' -f1 /proc/uptime)" | awk '{ printf "%.0f", $2 - $1 }') s"
+		grep -m3 '^qemu-system' $out | sed 's/^/# | /'
 		bench_figures "$7"
 		return
 	fi
