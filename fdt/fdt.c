@@ -93,6 +93,9 @@ static int fdt_cpu_node(struct vm *vm, void *fdt, unsigned int core, bool cc)
 	TRY(fdt_property(fdt, "ibm,ppc-interrupt-server#s", servers, 4 * threads));
 	TRY(fdt_property_u32(fdt, "timebase-frequency", vm->timebase_freq));
 	TRY(fdt_property_u32(fdt, "clock-frequency", 1000000000));
+	/* The kernel's set_decrementer_max() reads it; absent means 32 bits. */
+	if (vm->dec_bits)
+		TRY(fdt_property_u32(fdt, "ibm,dec-bits", vm->dec_bits));
 	if (vm->logical_pvr)
 		TRY(fdt_property_u32(fdt, "cpu-version", vm->logical_pvr));
 	if (vm->nr_radix_ap) {

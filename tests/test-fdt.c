@@ -296,6 +296,8 @@ TEST_F(fdt, cpus)
 		EXPECT_EQ(128, prop_u32(self->fdt, node, "d-cache-block-size"));
 		EXPECT_EQ(0x8000, prop_u32(self->fdt, node, "d-cache-size"));
 		EXPECT_EQ(0x8000, prop_u32(self->fdt, node, "i-cache-size"));
+		/* A 32-bit decrementer unless the accelerator kept LPCR[LD]. */
+		EXPECT_EQ(-1, prop_len(self->fdt, node, "ibm,dec-bits"));
 		n++;
 	}
 	EXPECT_EQ(2, n);
@@ -366,6 +368,7 @@ TEST_F(fdt, optional_properties)
 	self->t.vm.initrd_start = self->t.vm.initrd_end = 0;
 	self->t.vm.nr_radix_ap = 0;
 	self->t.vm.logical_pvr = 0x0f000006;
+	self->t.vm.dec_bits = 56;
 	ASSERT_EQ(0, fdt__build(&self->t.vm, buf, FDT_MAX_SIZE));
 	chosen = fdt_path_offset(buf, "/chosen");
 	ASSERT_LE(0, chosen);
@@ -376,6 +379,7 @@ TEST_F(fdt, optional_properties)
 	ASSERT_LE(0, cpu);
 	EXPECT_EQ(-1, prop_len(buf, cpu, "ibm,processor-radix-AP-encodings"));
 	EXPECT_EQ(0x0f000006, prop_u32(buf, cpu, "cpu-version"));
+	EXPECT_EQ(56, prop_u32(buf, cpu, "ibm,dec-bits"));
 	free(buf);
 }
 

@@ -29,6 +29,7 @@ struct kvm_state {
 	struct kvm_ppc_cpu_char cpu_char;
 	/* ILE/AIL/LD wanted on every vCPU; generation tells a vCPU to reload. */
 	u64 lpcr_bits;
+	u64 lpcr_power_on;	/* LD when the host's decrementer is large */
 	unsigned int lpcr_gen;
 	/* PAPR hcalls (nr / 4) pvm asked KVM to handle in-kernel. */
 	u8 enabled_hcalls[MAX_HCALL_OPCODE / 4 + 1];

@@ -20,7 +20,7 @@ int accel__reset(struct vm *vm)
 
 	/* ILE/AIL/LD as at power-on; every vCPU reloads its LPCR before running. */
 	pthread_mutex_lock(&vm->lock);
-	ks->lpcr_bits = 0;
+	ks->lpcr_bits = ks->lpcr_power_on;
 	__atomic_add_fetch(&ks->lpcr_gen, 1, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&vm->lock);
 	/*

@@ -53,6 +53,26 @@ int kvm__apply_lpcr(struct vcpu *v)
 }
 
 /*
+ * The boot vCPU, before the device tree is built: KVM keeps LPCR[LD] only
+ * where the hardware has it (POWER9 on, book3s_hv.c kvmppc_set_lpcr()), so
+ * read it back; without it the guest is told nothing and keeps 32 bits.
+ */
+static int probe_large_decr(struct vm *vm, struct kvm_vcpu_state *vs)
+{
+	struct kvm_state *ks = KS(vm);
+	u64 lpcr;
+
+	if (!(ks->lpcr_bits & LPCR_LD))
+		return 0;
+	if (!one_reg(vs->fd, KVM_GET_ONE_REG, KVM_REG_PPC_LPCR_64, &lpcr) && (lpcr & LPCR_LD))
+		return 0;
+	pr_info("KVM did not keep LPCR[LD]: the guest gets a 32-bit decrementer");
+	vm->dec_bits = 0;
+	ks->lpcr_power_on = 0;
+	return accel__set_lpcr(vm, LPCR_LD, 0);
+}
+
+/*
  * CPU hot-add: the vCPU is published only once KVM has it, so threads that
  * walk vm->vcpus (RTAS on vCPU threads, kicks at exit) never see a half-made
  * one; its thread starts parked, waiting for start-cpu.
@@ -120,6 +140,7 @@ static int setup_vcpu(struct vm *vm, struct vcpu *v, struct kvm_vcpu_state *vs)
 	struct kvm_state *ks = KS(vm);
 	struct kvm_enable_cap papr = { .cap = KVM_CAP_PPC_PAPR };
 	u32 compat = vm->logical_pvr;
+	int r;
 
 	vs->fd = ioctl(ks->vm_fd, KVM_CREATE_VCPU, v->id);
 	if (vs->fd < 0) {
@@ -159,7 +180,10 @@ static int setup_vcpu(struct vm *vm, struct vcpu *v, struct kvm_vcpu_state *vs)
 	}
 	/* A new vcore gets the VM's LPCR, which never has ILE/AIL: copy ours. */
 	vs->lpcr_gen = ks->lpcr_gen - 1;
-	return kvm__apply_lpcr(v);
+	r = kvm__apply_lpcr(v);
+	if (r || v->id)
+		return r;
+	return probe_large_decr(vm, vs);
 }
 
 int kvm__create_vcpu(struct vm *vm, struct vcpu *v)

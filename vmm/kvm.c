@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,39 @@ static void host_cpu_facts(struct vm *vm)
 			vm->logical_pvr = 0x0f000007;
 	}
 	fclose(f);
+}
+
+/*
+ * The host's decrementer width, from its device tree (as QEMU's
+ * kvmppc_get_cap_large_decr() reads it); 0 when absent or 32 bits. The
+ * guest's decrementer is the same hardware, so it may be offered this
+ * width once LPCR[LD] sticks (kvm__probe_large_decr()).
+ */
+static u32 host_dec_bits(void)
+{
+	DIR *d = opendir("/proc/device-tree/cpus");
+	struct dirent *e;
+	u32 bits = 0;
+
+	if (!d)
+		return 0;
+	while (!bits && (e = readdir(d))) {
+		char path[512];
+		unsigned char be[4];
+		FILE *f;
+
+		if (strncmp(e->d_name, "PowerPC,", 8))
+			continue;
+		snprintf(path, sizeof(path), "/proc/device-tree/cpus/%s/ibm,dec-bits", e->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fread(be, 1, 4, f) == 4)
+			bits = (u32)be[0] << 24 | be[1] << 16 | be[2] << 8 | be[3];
+		fclose(f);
+	}
+	closedir(d);
+	return bits > 32 && bits <= 64 ? bits : 0;
 }
 
 static void radix_ap_encodings(struct vm *vm, struct kvm_state *ks)
@@ -234,6 +268,9 @@ int kvm__init(struct vm *vm)
 	ks->cpu_char_ok = !ioctl(ks->vm_fd, KVM_PPC_GET_CPU_CHAR, &ks->cpu_char);
 
 	host_cpu_facts(vm);
+	vm->dec_bits = host_dec_bits();
+	if (vm->dec_bits)
+		ks->lpcr_bits = ks->lpcr_power_on = LPCR_LD;
 	radix_ap_encodings(vm, ks);
 	create_xics(ks);
 

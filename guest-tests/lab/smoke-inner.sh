@@ -16,7 +16,7 @@ rtas-token:power-off rtas-token:system-reboot rtas-token:get-time-of-day
 rtas-token:set-time-of-day rtas-token:event-scan rtas-token:ibm,os-term
 rtas-token:ibm,get-system-parameter rtas-token:ibm,set-system-parameter
 rtas-token:query-cpu-stopped-state rtas-token:start-cpu rtas-token:stop-self
-rtas-token:display-character arch-vec-5 date-sane hvpipe-off root-compatible hwrng watchdog-device nvram"
+rtas-token:display-character arch-vec-5 date-sane hvpipe-off root-compatible hwrng watchdog-device nvram dec-bits"
 
 n=0 passed=0 failed=0 skipped=0
 ok() {
@@ -85,7 +85,14 @@ guest_check() {
 
 # (a) full smoke boot, then the NVRAM's first run in the same guest (its
 # checks follow the smoke checks')
-run_guest smoke "console=hvc0 pvmtest=smoke,nvram pvmtest.nvram=write pvmtest.mark=$mark" --nvram $nv
+# The LPAR's decrementer width (ibm,dec-bits), which pvm offers its guest.
+decbits=0
+for f in /proc/device-tree/cpus/*/ibm,dec-bits; do
+	[ -f "$f" ] && decbits=$(od -An -tu1 "$f" | awk '{ print $1 * 16777216 + $2 * 65536 + $3 * 256 + $4 }')
+	break
+done
+echo "# the LPAR's ibm,dec-bits: $decbits"
+run_guest smoke "console=hvc0 pvmtest=smoke,nvram pvmtest.nvram=write pvmtest.mark=$mark pvmtest.decbits=$decbits" --nvram $nv
 if [ -n "$t_init" ]; then
 	g=$(sed -n 's/.*GUEST-INIT reached uptime \([0-9.]*\).*/\1/p' "$out" | head -n1)
 	echo "# timing: pvm run -> guest GUEST-INIT reached: $t_init s (LPAR clock); guest kernel uptime at /init: ${g:-?} s"

@@ -152,6 +152,7 @@ struct vm {
 
 	/* Platform facts the device tree publishes. */
 	u32 timebase_freq;
+	u32 dec_bits;		/* ibm,dec-bits when > 32 (LPCR[LD] is on) */
 	u32 logical_pvr;	/* 0x0f00000N: architected level, also ARCH_COMPAT */
 	u32 radix_ap[8];	/* ibm,processor-radix-AP-encodings */
 	unsigned int nr_radix_ap;
