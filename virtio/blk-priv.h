@@ -43,6 +43,8 @@ struct virtio_blk {
 	u32 blk_size;
 	u8 config[VIRTIO_BLK_CFG_SIZE];
 	int kick_fd;		/* queue_notify -> the I/O thread (blocking eventfd) */
+	bool direct;		/* KVM's ioeventfd writes kick_fd itself */
+	u64 own_kicks;		/* kick_fd writes by pvm, not KVM (atomic) */
 
 	/* Between the I/O thread and the reset path, under mu. */
 	pthread_mutex_t mu;
@@ -77,6 +79,8 @@ extern const struct module virtio_blk_module;
  * -ENOSPC (push it back with length 0).
  */
 int blk__request(struct virtio_blk *blk, struct blk_req *req, const struct virtq_chain *c);
+void blk__count_type(struct virtio_blk *blk, u8 type);
+void blk__fill_config(struct virtio_blk *blk);
 
 #define blk__count(blk, field, n) __atomic_fetch_add(&(blk)->st.field, (n), __ATOMIC_RELAXED)
 

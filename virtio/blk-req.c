@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * virtio-blk requests (virtio 1.x §5.2.6; spec §D.2): the guest's chain is
+ * virtio-blk formats: its configuration space (§5.2.4), its per-type
+ * counters, and requests (virtio 1.x §5.2.6; spec §D.2): the guest's chain is
  * a 16-byte readable header {type u32, reserved u32, sector u64}, data
  * segments, and a writable status byte at the very end. Everything in it is
  * the guest's to make up, so every length is checked before the engine
@@ -202,4 +203,52 @@ int blk__request(struct virtio_blk *blk, struct blk_req *req, const struct virtq
 	default:
 		return VIRTIO_BLK_S_UNSUPP;
 	}
+}
+
+/* pvm stat's per-type counters. */
+void blk__count_type(struct virtio_blk *blk, u8 type)
+{
+	blk__count(blk, requests, 1);
+	switch (type) {
+	case VIRTIO_BLK_T_IN:
+		blk__count(blk, reads, 1);
+		break;
+	case VIRTIO_BLK_T_OUT:
+		blk__count(blk, writes, 1);
+		break;
+	case VIRTIO_BLK_T_FLUSH:
+		blk__count(blk, flushes, 1);
+		break;
+	case VIRTIO_BLK_T_DISCARD:
+		blk__count(blk, discards, 1);
+		break;
+	case VIRTIO_BLK_T_WRITE_ZEROES:
+		blk__count(blk, write_zeroes, 1);
+		break;
+	}
+}
+
+static void put_le32(u8 *p, u32 v)
+{
+	v = htole32(v);
+	memcpy(p, &v, 4);
+}
+
+/* The device's configuration space (§5.2.4), little-endian. */
+void blk__fill_config(struct virtio_blk *blk)
+{
+	u64 cap = htole64(blk->capacity);
+	u8 *c = blk->config;
+
+	memcpy(c + VIRTIO_BLK_CFG_CAPACITY, &cap, 8);
+	put_le32(c + VIRTIO_BLK_CFG_SIZE_MAX, BLK_SIZE_MAX);
+	put_le32(c + VIRTIO_BLK_CFG_SEG_MAX, BLK_SEG_MAX);
+	put_le32(c + VIRTIO_BLK_CFG_BLK_SIZE, blk->blk_size);
+	c[VIRTIO_BLK_CFG_NUM_QUEUES] = 1;
+	put_le32(c + VIRTIO_BLK_CFG_MAX_DISCARD_SECTORS, BLK_MAX_DZ_SECTORS);
+	put_le32(c + VIRTIO_BLK_CFG_MAX_DISCARD_SEG, 1);
+	put_le32(c + VIRTIO_BLK_CFG_DISCARD_ALIGN, blk->blk_size / 512);
+	put_le32(c + VIRTIO_BLK_CFG_MAX_WZ_SECTORS, BLK_MAX_DZ_SECTORS);
+	put_le32(c + VIRTIO_BLK_CFG_MAX_WZ_SEG, 1);
+	c[VIRTIO_BLK_CFG_WZ_MAY_UNMAP] = 1;
 }

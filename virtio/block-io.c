@@ -289,7 +289,10 @@ static int uring_run(struct blkio *io, int kick_fd, int timeout_ms)
 		seen++;
 		if (cqe->user_data == KICK_TAG) {
 			io->kick_armed = false;
-			kicked = 1;
+			if (cqe->res == sizeof(io->kick_buf))
+				kicked = io->kick_buf > INT_MAX ? INT_MAX : (int)io->kick_buf;
+			else
+				kicked = 1;	/* a failed read still means: look */
 			continue;
 		}
 		if (cqe->user_data) {
@@ -507,7 +510,9 @@ static int sync_run(struct blkio *io, int kick_fd, int timeout_ms)
 		return 0;
 	if (poll(&pfd, 1, timeout_ms) <= 0 || !(pfd.revents & POLLIN))
 		return 0;
-	return read(kick_fd, &cnt, sizeof(cnt)) == sizeof(cnt);
+	if (read(kick_fd, &cnt, sizeof(cnt)) != sizeof(cnt))
+		return 0;
+	return cnt > INT_MAX ? INT_MAX : (int)cnt;
 }
 
 int blkio__run(struct blkio *io, int kick_fd, int timeout_ms)

@@ -75,8 +75,9 @@ int blkio__submit(struct blkio *io, struct blkio_req *req);
 /*
  * Send what is queued, wait up to timeout_ms (-1: no limit) for a
  * completion or for kick_fd (an eventfd, -1: none) to be written, and
- * deliver every completion that is ready. Returns 1 if kick_fd fired,
- * 0 if not, -errno when the ring failed.
+ * deliver every completion that is ready. Returns the eventfd's count
+ * (how many writes it took, at most INT_MAX) if kick_fd fired, 0 if not,
+ * -errno when the ring failed.
  */
 int blkio__run(struct blkio *io, int kick_fd, int timeout_ms);
 /* Requests submitted and not yet completed. */

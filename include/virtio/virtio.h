@@ -129,7 +129,7 @@ struct virtio_ops {
  */
 struct virtio_stats {
 	u64 notify_mmio;	/* queue notifications by MMIO exit */
-	u64 notify_ioeventfd;	/* ... by ioeventfd, served on the main loop */
+	u64 notify_ioeventfd;	/* ... by ioeventfd (main loop or device thread) */
 	u64 irq_irqfd;		/* interrupts sent through an irqfd */
 	u64 irq_pci;		/* ... through the PCI core (MSI-X, its PBA, INTx) */
 	u64 requests;		/* chains served */
