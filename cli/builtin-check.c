@@ -116,10 +116,12 @@ static void check_host(struct report *r, const char *platform, const struct kvm_
 		       struct json_object *host)
 {
 	char nested[8];
-	const char *mode = "unknown", *api = NULL;
+	const char *mode = "unknown", *api = NULL, *irqchip = NULL;
 
 	if (!strcmp(platform, "PowerNV")) {
 		mode = "bare metal (PowerNV)";
+		/* Only a host in hypervisor mode with XIVE offers XIVE native mode. */
+		irqchip = p->xive ? "XIVE" : "XICS";
 	} else if (!strcmp(platform, "pSeries")) {
 		mode = "LPAR";
 		read_line("/sys/module/kvm_hv/parameters/nested", nested, sizeof(nested));
@@ -137,8 +139,14 @@ static void check_host(struct report *r, const char *platform, const struct kvm_
 	json_object_object_add(host, "mode", json_object_new_string(mode));
 	if (api)
 		json_object_object_add(host, "nested_api", json_object_new_string(api));
+	if (irqchip)
+		json_object_object_add(host, "irqchip", json_object_new_string(irqchip));
+	json_object_object_add(host, "nested_for_guests", json_object_new_boolean(p->nested_hv));
 	if (api)
 		result(r, PASS, "host", NULL, "%s, KVM on the PAPR nested API %s", mode, api);
+	else if (irqchip)
+		result(r, PASS, "host", NULL, "%s with %s, nested KVM for guests %s", mode, irqchip,
+		       p->nested_hv ? "available (--nested)" : "unavailable");
 	else
 		result(r, *platform ? PASS : WARN, "host", NULL, "%s (platform '%s')", mode, platform);
 }
@@ -178,7 +186,8 @@ static void check_kvm(struct report *r, const struct kvm_probe *p)
 				 *modes ? ", " : "", 1U << n);
 	result(r, PASS, "smt", NULL, "--threads %s", *modes ? modes : "1");
 	if (p->nested_hv)
-		result(r, PASS, "nested-hv", NULL, "guests can run KVM themselves (nested API v1)");
+		result(r, PASS, "nested-hv", NULL,
+		       "guests can run KVM themselves with pvm run --nested (nested API v1)");
 	else
 		result(r, WARN, "nested-hv", "on bare metal: modprobe kvm-hv nested=1",
 		       "guests cannot run KVM (not offered by this host's KVM)");

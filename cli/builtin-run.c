@@ -49,6 +49,9 @@ const char run_usage[] =
 	"      --nvram FILE     keep the guest's NVRAM in FILE (created blank, 64 KiB,\n"
 	"                       if missing); default: a blank NVRAM in memory\n"
 	"      --rng            a virtio-rng PCI device fed by the host's getrandom()\n"
+	"      --nested         let the guest run KVM-HV itself (nested API v1, which\n"
+	"                       the host's KVM serves); needs a bare-metal POWER9+\n"
+	"                       host or an LPAR on nested API v1 (see pvm check)\n"
 	"      --console KIND   vty (default, hvc0) or virtio (virtio-console, hvc1; adds\n"
 	"                       console=hvc1 unless -p has a console=)\n"
 	"  -d, --disk PATH[,ro][,direct][,serial=ID]\n"
@@ -142,6 +145,7 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 		{ "nvram", required_argument, NULL, 'N' },
 		{ "test-exit", no_argument, NULL, 'E' },
 		{ "no-reboot", no_argument, NULL, 'R' },
+		{ "nested", no_argument, NULL, 'X' },
 		{ "test-fail-vcpu", required_argument, NULL, 'F' },
 		{ "tpm-allow-all", no_argument, NULL, 'A' },
 		{ "no-sandbox", no_argument, NULL, 'S' },
@@ -249,6 +253,9 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 			break;
 		case 'R':
 			cfg->no_reboot = true;
+			break;
+		case 'X':
+			cfg->nested = true;
 			break;
 		case 'b':
 			cfg->boot_trace = true;

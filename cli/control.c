@@ -39,6 +39,21 @@ struct client *control_pumping;
 /* Written by control__wake(): open calls get their ready() from the loop. */
 static int wake_fd = -1;
 
+static bool is_dir(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISDIR(st.st_mode);
+}
+
+/*
+ * The first usable of: $PVM_SOCKET_DIR (asked for by name: used as given),
+ * $XDG_RUNTIME_DIR/pvm while that runtime directory exists, /run/pvm for
+ * root while /run exists and is writable, /tmp/pvm-UID. A candidate whose
+ * parent is missing (a minimal root without /run, an XDG_RUNTIME_DIR kept
+ * across sudo or chroot) is passed over, so server and client, which both
+ * decide here, land on the same directory.
+ */
 int control__dir(char *buf, size_t size)
 {
 	const char *d = getenv("PVM_SOCKET_DIR"), *xdg = getenv("XDG_RUNTIME_DIR");
@@ -46,9 +61,9 @@ int control__dir(char *buf, size_t size)
 
 	if (d && *d)
 		n = snprintf(buf, size, "%s", d);
-	else if (xdg && *xdg)
+	else if (xdg && *xdg && is_dir(xdg))
 		n = snprintf(buf, size, "%s/pvm", xdg);
-	else if (geteuid() == 0 && !access("/run", W_OK))
+	else if (geteuid() == 0 && is_dir("/run") && !access("/run", W_OK))
 		n = snprintf(buf, size, "/run/pvm");
 	else
 		n = snprintf(buf, size, "/tmp/pvm-%u", (unsigned int)geteuid());

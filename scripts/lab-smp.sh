@@ -18,8 +18,8 @@
 set -uo pipefail
 . "$(dirname "$0")/lib-lab.sh"
 host=$(lab_host "$@")
-if [ "$host" = v1 ]; then
-	shape="LAB_HOST=v1 SMP_CPUS=4 SMP_THREADS=2 SMP_CYCLES=20"
+if [ "$host" != v2 ]; then
+	shape="LAB_HOST=$host SMP_CPUS=4 SMP_THREADS=2 SMP_CYCLES=20"
 else
 	shape="LAB_HOST=v2 SMP_CPUS=2 SMP_THREADS=1 SMP_CYCLES=5"
 	echo "# v2-host: guest reduced to -c 2, 5 rounds (emulated v2 host delivers no external interrupts to L2; docs/lab.md)"

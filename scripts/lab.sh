@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Boot the emulated POWER LPAR (QEMU TCG pseries with nested KVM-HV), run one
-# command inside it and return that command's exit status.
+# Boot the emulated POWER host (QEMU TCG: a pseries LPAR with nested KVM-HV,
+# or a bare-metal PowerNV machine), run one command inside it and return that
+# command's exit status.
 #
-#   scripts/lab.sh [--host v2|v1] [--cpus N] [--mem SIZE] [--timeout SECS]
+#   scripts/lab.sh [--host v2|v1|bare] [--cpus N] [--mem SIZE] [--timeout SECS]
 #                  [--log FILE] [--add HOSTPATH:LPARPATH]... [--interactive]
 #                  [--no-pvm] [--tpm] -- COMMAND...
 #
-#   --host v2|v1     nested KVM API the LPAR offers: v2 = cap-nested-papr (PowerVM
-#                    style, default), v1 = cap-nested-hv
+#   --host v2|v1|bare  v2/v1: a pseries LPAR whose nested KVM API is v2 =
+#                    cap-nested-papr (PowerVM style, default) or v1 = cap-nested-hv;
+#                    bare: a bare-metal POWER9 host (-M powernv9, skiboot firmware),
+#                    whose kernel runs KVM-HV in hypervisor mode with XIVE
 #   --cpus N         LPAR vCPUs (default 2)         --mem SIZE  LPAR RAM (default 2G)
 #   --timeout SECS   give up after SECS (default 600; not applied with --interactive)
 #   --log FILE       also write the LPAR console to FILE
@@ -81,8 +84,12 @@ cmd="$*"
 case $host in
 v2) nested=cap-nested-papr=on ;;
 v1) nested=cap-nested-hv=on ;;
-*) die 2 "--host must be v2 or v1, not '$host'" ;;
+bare) nested= ;;
+*) die 2 "--host must be v2, v1 or bare, not '$host'" ;;
 esac
+# tpm-spapr is a pseries device: a PowerNV machine has no vTPM to offer.
+[ $tpm = 0 ] || [ $host != bare ] || die 2 "--tpm needs a pseries host (v1 or v2): QEMU's powernv has no TPM device for the host kernel"
+
 [[ $cpus =~ ^[1-9][0-9]*$ ]] || die 2 "--cpus wants a positive integer"
 [[ $timeout =~ ^[1-9][0-9]*$ ]] || die 2 "--timeout wants a positive number of seconds"
 [ -n "$cmd" ] || [ $interactive = 1 ] || die 2 "no COMMAND given (scripts/lab.sh -- COMMAND...)"
@@ -238,12 +245,29 @@ rm -rf "$s" "$tmp/run.cpio"
 qemu_args=(
 	-accel tcg,thread=multi
 	-cpu power9
-	-M "pseries,$nested,cap-ccf-assist=off,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken"
 	-nodefaults -vga none -nographic -no-reboot
-	-m "$mem" -smp "$cpus"
+	-m "$mem"
 	-kernel "$vmlinux" -initrd "$tmp/initrd.cpio"
 	-append "console=hvc0 quiet loglevel=3 panic=-1 ${LAB_APPEND:-}"
 )
+if [ $host = bare ]; then
+	# skiboot (qemu-system-data's skiboot.lid) loads the initramfs at
+	# 0x28000000 and takes at most 128 MiB of it; QEMU refuses more.
+	isize=$(stat -c %s "$tmp/initrd.cpio")
+	[ "$isize" -le $((128 << 20)) ] ||
+		die 126 "the host's initramfs is $((isize >> 20)) MiB: PowerNV's firmware loads at most 128 MiB (fewer --add files)"
+	# One chip, cpus cores of one thread. The simulated BMC is what OPAL's
+	# power-down (IPMI chassis control) talks to: without it (-nodefaults
+	# drops it) the host's poweroff spins forever and QEMU never exits.
+	# The console is the LPC UART, which OPAL hands to Linux as hvc0.
+	qemu_args+=(-M powernv9 -smp "$cpus,cores=$cpus,threads=1"
+		-device ipmi-bmc-sim,id=bmc0 -device isa-ipmi-bt,bmc=bmc0,irq=10)
+	console_dev=(-serial chardev:c0)
+else
+	qemu_args+=(-M "pseries,$nested,cap-ccf-assist=off,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken"
+		-smp "$cpus")
+	console_dev=(-device spapr-vty,chardev=c0)
+fi
 
 # --- software TPM 2.0 for the LPAR (--tpm) ---
 # swtpm keeps its state in a fresh directory of this run (an unmanufactured
@@ -299,7 +323,7 @@ if [ $interactive = 1 ]; then
 	# -echr 0x1d moves QEMU's escape from Ctrl-a to Ctrl-], so Ctrl-a x reaches pvm.
 	"$QEMU" "${qemu_args[@]}" -echr 0x1d \
 		-chardev "stdio,id=c0,mux=on,signal=off" \
-		-mon chardev=c0 -device spapr-vty,chardev=c0 |
+		-mon chardev=c0 "${console_dev[@]}" |
 		python3 "$root/scripts/lab-console.py" "$nonce" "$con" "$start" "$host"
 	qrc=${PIPESTATUS[0]}
 	set -e
@@ -317,7 +341,7 @@ fi
 fifo=$tmp/console
 mkfifo "$fifo"
 "$QEMU" "${qemu_args[@]}" \
-	-chardev stdio,id=c0,signal=off -device spapr-vty,chardev=c0 \
+	-chardev stdio,id=c0,signal=off "${console_dev[@]}" \
 	</dev/null >"$fifo" 2>"$tmp/qemu.err" &
 qpid=$!
 exec 3<"$fifo"

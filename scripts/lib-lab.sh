@@ -4,7 +4,7 @@
 lab_host() {
 	local host=v2 a
 	for a in "$@"; do
-		case $a in v1 | v2) host=$a ;; --host=*) host=${a#--host=} ;; esac
+		case $a in v1 | v2 | bare) host=$a ;; --host=*) host=${a#--host=} ;; esac
 	done
 	echo "$host"
 }

@@ -61,6 +61,25 @@ static bool exists(const char *dir, const char *file)
 	return !lstat(p, &st);
 }
 
+/* A runtime directory that does not exist is passed over, not fatal. */
+TEST(missing_runtime_directory_falls_back)
+{
+	char dir[108], want[64];
+
+	unsetenv("PVM_SOCKET_DIR");
+	setenv("XDG_RUNTIME_DIR", "/nonexistent-pvm-test/run/user/0", 1);
+	ASSERT_EQ(0, control__dir(dir, sizeof(dir)));
+	if (geteuid() == 0 && !access("/run", W_OK))
+		snprintf(want, sizeof(want), "/run/pvm");
+	else
+		snprintf(want, sizeof(want), "/tmp/pvm-%u", (unsigned int)geteuid());
+	EXPECT_STREQ(want, dir);
+	setenv("XDG_RUNTIME_DIR", "/tmp", 1);
+	ASSERT_EQ(0, control__dir(dir, sizeof(dir)));
+	EXPECT_STREQ("/tmp/pvm", dir);
+	unsetenv("XDG_RUNTIME_DIR");
+}
+
 TEST_F(cdir, private_directory_is_used)
 {
 	struct stat st;

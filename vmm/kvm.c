@@ -112,6 +112,36 @@ static int enable_vm_cap(struct kvm_state *ks, u32 cap, u64 a0, u64 a1)
 	return ioctl(ks->vm_fd, KVM_ENABLE_CAP, &ec) ? -errno : 0;
 }
 
+/*
+ * --nested: the host's KVM then serves the guest's nested API v1 hcalls
+ * (H_SET_PARTITION_TABLE, H_ENTER_NESTED, H_TLB_INVALIDATE,
+ * H_COPY_TOFROM_GUEST) itself, for radix guests; they never reach pvm and
+ * need no device-tree fact (book3s_hv.c kvmhv_enable_nested()). The guest's
+ * kvm-hv probes with H_SET_PARTITION_TABLE.
+ */
+static int enable_nested(struct kvm_state *ks)
+{
+	int r = enable_vm_cap(ks, KVM_CAP_PPC_NESTED_HV, 0, 0);
+
+	switch (r) {
+	case 0:
+		return 0;
+	case -EPERM:
+		pr_err("--nested: this host's kvm_hv has nesting off (modprobe kvm-hv nested=1)");
+		break;
+	case -ENODEV:
+	case -EINVAL:
+		pr_err("--nested: this host's KVM cannot nest guests (%s): it needs a bare-metal "
+		       "POWER9 or later host with a radix kernel, or an LPAR on nested API v1; "
+		       "an LPAR on nested API v2 (PowerVM) cannot (pvm check says which)",
+		       strerror(-r));
+		break;
+	default:
+		pr_err("--nested: KVM_CAP_PPC_NESTED_HV: %s", strerror(-r));
+	}
+	return r;
+}
+
 static void create_xics(struct kvm_state *ks)
 {
 	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_XICS };
@@ -250,6 +280,8 @@ int kvm__init(struct vm *vm)
 		pr_err("KVM_GET_VCPU_MMAP_SIZE: %s", strerror(errno));
 		return PVM_EXIT_NOKVM;
 	}
+	if (vm->cfg.nested && enable_nested(ks))
+		return PVM_EXIT_KVMCAP;
 	if (vm->cfg.threads > 1) {
 		int r = enable_vm_cap(ks, KVM_CAP_PPC_SMT, vm->cfg.threads, 0);
 

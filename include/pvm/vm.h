@@ -97,6 +97,7 @@ struct vm_config {
 	bool boot_trace;	/* --boot-trace: milestones on stderr, H_PVM_MARK */
 	bool no_sandbox;	/* --no-sandbox: no seccomp filters */
 	bool no_reboot;		/* --no-reboot: a guest reboot ends pvm (status 2) */
+	bool nested;		/* --nested: the guest may run KVM-HV (nested API v1) */
 	bool virtio_rng;	/* --rng: a virtio-rng PCI function (virtio/rng.c) */
 	bool virtio_console;	/* --console virtio: the console is virtio/console.c */
 	struct vm_disk disks[PVM_MAX_DISKS];	/* --disk: virtio-blk functions */
