@@ -53,8 +53,14 @@ for who, rc, body in blocks:
     if who == "root":
         check(all(res.get(n, {}).get("result") == "PASS" for n in ("kvm-hv", "radix", "irqchip")),
               "root: kvm-hv, radix and irqchip PASS")
-        check(d.get("host", {}).get("nested_api") == host and d["host"].get("mode") == "LPAR",
-              "root: host is an LPAR on nested API %s (%s)" % (host, d.get("host")))
+        if host == "bare":
+            h = d.get("host", {})
+            check(h.get("mode") == "bare metal (PowerNV)" and h.get("irqchip") == "XIVE"
+                  and h.get("nested_for_guests") is True and "nested_api" not in h,
+                  "root: host is bare metal with XIVE and nested KVM for guests (%s)" % h)
+        else:
+            check(d.get("host", {}).get("nested_api") == host and d["host"].get("mode") == "LPAR",
+                  "root: host is an LPAR on nested API %s (%s)" % (host, d.get("host")))
     else:
         kd = res.get("kvm-device", {})
         check(kd.get("result") == "FAIL" and "usermod -aG kvm" in kd.get("fix", ""),

@@ -218,10 +218,22 @@ cat $W/out | sed 's/^/# | /'
 for c in kvm-device kvm-hv radix irqchip; do
 	t "pvm check: PASS $c" grep -Eq "^PASS +$c " $W/out
 done
-t "pvm check names the nested API of this LPAR ($LAB_HOST)" \
-	grep -Eq "^PASS +host +LPAR, KVM on the PAPR nested API $LAB_HOST\$" $W/out
+if [ "$LAB_HOST" = bare ]; then
+	t "pvm check names a bare-metal host with XIVE and nested KVM for guests" \
+		grep -Eq "^PASS +host +bare metal \(PowerNV\) with XIVE, nested KVM for guests available \(--nested\)\$" $W/out
+else
+	t "pvm check names the nested API of this LPAR ($LAB_HOST)" \
+		grep -Eq "^PASS +host +LPAR, KVM on the PAPR nested API $LAB_HOST\$" $W/out
+fi
 t "pvm check as root: status 0 or 1 (nothing failed), last line PASS/WARN" \
 	sh -c "[ $rc = 0 -o $rc = 1 ] && tail -n1 $W/out | grep -Eq '^(PASS|WARN): [0-9]+ passed'"
+# --nested where the host's KVM cannot nest (an LPAR on nested API v2): a
+# clear error with KVM's capability status, before anything runs.
+if [ "$LAB_HOST" = v2 ]; then
+	run_pvm run -k /guest/vmlinux -i /guest/initrd.cpio.gz -m 512M --nested -p quiet
+	t "pvm run --nested on a nested-v2 LPAR: status 70, one clear line" \
+		sh -c "[ $rc = 70 ] && grep -q 'cannot nest guests' $W/err && [ \$(wc -l <$W/err) = 1 ]"
+fi
 run_pvm check --json
 echo "@@CHECK-JSON-BEGIN root $rc@@"
 cat $W/out

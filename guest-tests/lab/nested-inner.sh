@@ -23,9 +23,12 @@ uptime_s() { cut -d' ' -f1 /proc/uptime; }
 minus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a - b }'; }
 
 echo "# host: $(uname -r), $(grep -c ^processor /proc/cpuinfo) CPUs, platform $(sed -n 's/^platform[[:space:]]*: //p' /proc/cpuinfo | head -n1), kvm_hv nested=$(cat /sys/module/kvm_hv/parameters/nested 2>/dev/null)"
-(cd / && ls lib/modules/lab/kvm.ko lib/modules/lab/kvm-hv.ko usr/bin/pvm guest/vmlinux \
-	guest/initrd.cpio.gz | cpio -o -H newc 2>/dev/null) >$W/payload.cpio
-echo "# payload disk: $(wc -c <$W/payload.cpio) bytes"
+(cd / && ls lib/modules/lab/kvm.ko lib/modules/lab/kvm[-_]hv.ko usr/bin/pvm guest/vmlinux \
+	guest/initrd.cpio.gz | cpio -o -H newc) >$W/payload.cpio
+# A disk offers whole 512-byte sectors only: pad, or the archive's trailer is cut.
+size=$(wc -c <$W/payload.cpio)
+dd if=/dev/zero bs=1 count=$(((512 - size % 512) % 512)) 2>/dev/null >>$W/payload.cpio
+echo "# payload disk: $(wc -c <$W/payload.cpio) bytes ($(cd / && ls lib/modules/lab/kvm*.ko | tr '\n' ' '))"
 
 # guest_checks FILE NAME...: each GUEST-TEST NAME line in FILE passed.
 guest_checks() {
