@@ -17,7 +17,10 @@ struct json_object;
 #define CONTROL_MAX_LINE 65536
 #define CONTROL_MAX_CLIENTS 32
 
-/* Directory holding NAME.sock: $PVM_SOCKET_DIR, $XDG_RUNTIME_DIR/pvm, /run/pvm (root), /tmp/pvm-UID. */
+/*
+ * Directory holding NAME.sock: $PVM_SOCKET_DIR, $XDG_RUNTIME_DIR/pvm (if it
+ * exists), /run/pvm (root, /run writable), /tmp/pvm-UID.
+ */
 int control__dir(char *buf, size_t size);
 int control__path(const char *name, char *buf, size_t size);
 /*
