@@ -56,10 +56,10 @@ suite "README demo typed into a terminal (tmux)" scripts/test-demo.sh
 # Three emulated hosts (docs/lab.md "The three hosts"): the v2 LPAR (PowerVM's
 # nested API, pvm's main target) runs every suite; the bare-metal PowerNV host
 # runs what needs interrupts delivered to the guest (console input, IPIs,
-# hotplug events, virtio interrupts in the smoke boot) and the three-level
-# nested test; the v1 LPAR runs what the bare host cannot (the TPM: no vTPM on
-# powernv; HVPIPE for now) and the virtio suites, plus the bare-metal PAPR
-# payloads and the control socket on the second nested API.
+# hotplug and HVPIPE events, virtio interrupts in the smoke boot) and the
+# three-level nested test; the v1 LPAR runs what the bare host cannot (the TPM:
+# no vTPM on powernv) and the virtio suites, plus the bare-metal PAPR payloads
+# and the control socket on the second nested API.
 suite "lab smoke (nested API v2 host)" scripts/lab-smoke.sh --host v2
 suite "lab smoke (bare-metal PowerNV host)" scripts/lab-smoke.sh --host bare
 suite "bare-metal PAPR suite (v2 host)" scripts/lab-baremetal.sh --host v2
@@ -71,10 +71,7 @@ suite "control socket (v1 host)" scripts/lab-control.sh --host v1
 suite "memory hotplug (v2 host)" scripts/lab-hotplug.sh --host v2
 suite "memory hotplug (bare-metal host)" scripts/lab-hotplug.sh --host bare
 suite "hypervisor pipe (v2 host)" scripts/lab-hvpipe.sh --host v2
-# Not on the bare host yet: its guest takes no HVPIPE event interrupt there
-# (nor virtio-console's input interrupt; issue 17), and each missed event
-# costs the guest suite a 60 s wait.
-suite "hypervisor pipe (v1 host)" scripts/lab-hvpipe.sh --host v1
+suite "hypervisor pipe (bare-metal host)" scripts/lab-hvpipe.sh --host bare
 suite "TPM proxy H_TPM_COMM (v2 host)" scripts/lab-tpm.sh --host v2
 suite "TPM proxy H_TPM_COMM (v1 host)" scripts/lab-tpm.sh --host v1
 suite "three levels: pvm --nested on the bare-metal host" scripts/lab-nested.sh --host bare

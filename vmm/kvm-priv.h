@@ -28,6 +28,12 @@ struct kvm_state {
 	bool cpu_char_ok;
 	struct kvm_ppc_cpu_char cpu_char;
 	/* ILE/AIL/LD wanted on every vCPU; generation tells a vCPU to reload. */
+	/*
+	 * On XICS-on-XIVE hosts: each source's state as pvm last wrote it,
+	 * plus PENDING for an interrupt raised while it was masked (under
+	 * vm->irq_lock). NULL elsewhere. See accel__irq_get_state().
+	 */
+	u64 *src_shadow;
 	u64 lpcr_bits;
 	u64 lpcr_power_on;	/* LD when the host's decrementer is large */
 	unsigned int lpcr_gen;

@@ -305,6 +305,15 @@ int kvm__init(struct vm *vm)
 		ks->lpcr_bits = ks->lpcr_power_on = LPCR_LD;
 	radix_ap_encodings(vm, ks);
 	create_xics(ks);
+	/*
+	 * A XIVE host (KVM_CAP_PPC_IRQ_XIVE: bare metal) emulates XICS on XIVE,
+	 * whose source-state read is a migration snapshot, not live state.
+	 */
+	if (ks->xics_fd >= 0 && check_ext(ks->vm_fd, KVM_CAP_PPC_IRQ_XIVE) > 0) {
+		ks->src_shadow = calloc(IRQ_MAX_SOURCES, sizeof(*ks->src_shadow));
+		if (!ks->src_shadow)
+			return PVM_EXIT_NOMEM;
+	}
 
 	ram = alloc_guest_ram(vm->cfg.ram_size);
 	if (!ram) {
@@ -417,34 +426,86 @@ static int xics_source_attr(struct vm *vm, unsigned long req, u32 irq, u64 *stat
 	return ioctl(KS(vm)->xics_fd, req, &attr) ? -errno : 0;
 }
 
+/* The shadow slot of a source pvm created, or NULL (none kept on this host). */
+static u64 *shadow_of(struct vm *vm, u32 irq)
+{
+	u64 *sh = KS(vm)->src_shadow;
+
+	return sh && irq >= IRQ_BASE && irq < IRQ_BASE + IRQ_MAX_SOURCES ? &sh[irq - IRQ_BASE] : NULL;
+}
+
 int accel__irq_create(struct vm *vm, u32 irq, bool lsi)
 {
 	u64 state = (0xffULL << KVM_XICS_PRIORITY_SHIFT) | KVM_XICS_MASKED |
 		    (lsi ? KVM_XICS_LEVEL_SENSITIVE : 0);
+	u64 *sh = shadow_of(vm, irq);
+	int r = xics_source_attr(vm, KVM_SET_DEVICE_ATTR, irq, &state);
 
-	return xics_source_attr(vm, KVM_SET_DEVICE_ATTR, irq, &state);
+	if (!r && sh)
+		*sh = state;
+	return r;
 }
 
+/*
+ * KVM's XICS (book3s_xics.c) answers with the source's live state. Its
+ * XICS-on-XIVE twin (book3s_xive.c xive_get_source()) answers from a
+ * snapshot taken at the first read of a round and renewed only after one
+ * read per source, for migration: a read-modify-write built on it writes
+ * back a stale priority (0xff) and kills the source for good (the guest's
+ * HVPIPE event and virtio-console input on the bare-metal lab host). There
+ * pvm answers from its own copy of what it wrote.
+ */
 int accel__irq_get_state(struct vm *vm, u32 irq, u64 *state)
 {
+	u64 *sh = shadow_of(vm, irq);
+
 	/* Only sources pvm created: KVM would create a missing ICS block otherwise. */
 	if (irq < IRQ_BASE || irq >= IRQ_BASE + vm->nr_irqs)
 		return -ENOENT;
+	if (sh) {
+		*state = *sh;
+		return 0;
+	}
 	return xics_source_attr(vm, KVM_GET_DEVICE_ATTR, irq, state);
 }
 
 int accel__irq_set_state(struct vm *vm, u32 irq, u64 state)
 {
+	u64 *sh = shadow_of(vm, irq);
+	int r;
+
 	if (irq < IRQ_BASE || irq >= IRQ_BASE + vm->nr_irqs)
 		return -ENOENT;
-	return xics_source_attr(vm, KVM_SET_DEVICE_ATTR, irq, &state);
+	/* PRESENTED/QUEUED would restore XIVE's P/Q bits: "in flight", stuck. */
+	if (sh)
+		state &= ~(KVM_XICS_PRESENTED | KVM_XICS_QUEUED);
+	r = xics_source_attr(vm, KVM_SET_DEVICE_ATTR, irq, &state);
+	if (!r && sh) {
+		/* An edge source's PENDING is delivered by this write (a resend). */
+		if (!(state & KVM_XICS_LEVEL_SENSITIVE))
+			state &= ~KVM_XICS_PENDING;
+		*sh = state;
+	}
+	return r;
 }
 
+/* Under vm->irq_lock (irq__set_level()), like the state writes. */
 int accel__irq_line(struct vm *vm, u32 irq, int level)
 {
 	struct kvm_irq_level l = { .irq = irq, .level = level };
+	u64 *sh = shadow_of(vm, irq);
 
-	return ioctl(KS(vm)->vm_fd, KVM_IRQ_LINE, &l) ? -errno : 0;
+	if (ioctl(KS(vm)->vm_fd, KVM_IRQ_LINE, &l))
+		return -errno;
+	if (sh) {
+		/* An LSI's PENDING is its level; an edge one waits out a mask. */
+		if (*sh & KVM_XICS_LEVEL_SENSITIVE)
+			*sh = level ? *sh | KVM_XICS_PENDING : *sh & ~KVM_XICS_PENDING;
+		else if (level && ((*sh & KVM_XICS_MASKED) ||
+				   ((*sh >> KVM_XICS_PRIORITY_SHIFT) & 0xff) == 0xff))
+			*sh |= KVM_XICS_PENDING;
+	}
+	return 0;
 }
 
 int accel__memslot(struct vm *vm, u32 slot, u64 gpa, u64 size, void *hva)

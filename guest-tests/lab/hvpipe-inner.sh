@@ -58,15 +58,11 @@ check_events() {
 }
 
 echo "# LPAR: $(uname -r), $(grep -c ^processor /proc/cpuinfo) CPUs, host $LAB_HOST"
-# The bare host's guests idle without H_CEDE (docs/lab.md "The three hosts":
-# a ceded vCPU there is not woken by a device interrupt).
-IDLE_ARG=
-[ "$LAB_HOST" = bare ] && IDLE_ARG=" powersave=off"
 echo "# \$ pvm run --name hv -m 512M -c 1 --hvpipe-source $SRC1 --hvpipe-source $SRC2 -p \"... pvmtest=hvpipe pvmlab=$LAB_HOST hvpipe.hold\""
 t_start=$(now)
 ( "$PVM" run --name hv -k /guest/vmlinux -i /guest/initrd.cpio.gz -m 512M -c 1 \
 	--hvpipe-source $SRC1 --hvpipe-source $SRC2 \
-	-p "console=hvc0 quiet pvmtest=hvpipe pvmlab=$LAB_HOST hvpipe.hold$IDLE_ARG" </dev/null >$out 2>&1
+	-p "console=hvc0 quiet pvmtest=hvpipe pvmlab=$LAB_HOST hvpipe.hold" </dev/null >$out 2>&1
   echo $? >$W/rc ) &
 i=0
 while [ $i -lt 120 ] && [ ! -f $W/rc ] && ! $PVM list 2>/dev/null | grep -q '^hv '; do

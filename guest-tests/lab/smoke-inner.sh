@@ -160,14 +160,10 @@ out=$W/vcons.out
 rm -f $out $W/rc $W/vcons.in
 mkfifo $W/vcons.in
 exec 6<>$W/vcons.in
-# The bare host's guests idle without H_CEDE (docs/lab.md "The three hosts":
-# a ceded vCPU there is not woken by a device interrupt).
-idle=
-[ "${LAB_HOST:-v2}" = bare ] && idle=" powersave=off"
-echo "# \$ pvm run ... --console virtio -p \"quiet pvmtest=virtio-console pvmlab=${LAB_HOST:-v2}$idle\" (ping-vcons typed on GUEST-WAITING-INPUT)"
+echo "# \$ pvm run ... --console virtio -p \"quiet pvmtest=virtio-console pvmlab=${LAB_HOST:-v2}\" (ping-vcons typed on GUEST-WAITING-INPUT)"
 {
 	timeout "$GUEST_TIMEOUT" "$PVM" run -k $KERNEL -i $INITRD -m 512M \
-		--console virtio -p "quiet pvmtest=virtio-console pvmlab=${LAB_HOST:-v2}$idle" <&6 2>&1
+		--console virtio -p "quiet pvmtest=virtio-console pvmlab=${LAB_HOST:-v2}" <&6 2>&1
 	echo $? >$W/rc
 } | while IFS= read -r l; do
 	case $l in
