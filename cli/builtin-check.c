@@ -174,9 +174,15 @@ static void check_kvm(struct report *r, const struct kvm_probe *p)
 	else
 		result(r, FAIL, "radix", "a POWER9 or later host with a radix host kernel",
 		       "KVM_CAP_PPC_MMU_RADIX missing: pvm runs radix guests only");
-	if (p->xics)
-		result(r, PASS, "irqchip", NULL, "in-kernel XICS%s",
-		       p->xive ? " (on XIVE; XIVE native mode offered too)" : "");
+	if (p->xics && p->xive && sysconf(_SC_PAGESIZE) >= 65536)
+		result(r, PASS, "irqchip", NULL, "in-kernel XIVE: guests get XIVE exploitation "
+		       "(--irqchip auto or xive), or XICS on XIVE (--irqchip xics)");
+	else if (p->xics && p->xive)
+		result(r, PASS, "irqchip", NULL, "in-kernel XICS on XIVE; no XIVE exploitation: "
+		       "KVM's 64 KiB event queues need a 64 KiB-page host kernel (this one: %ld KiB)",
+		       sysconf(_SC_PAGESIZE) / 1024);
+	else if (p->xics)
+		result(r, PASS, "irqchip", NULL, "in-kernel XICS");
 	else
 		result(r, WARN, "irqchip", "a kernel with CONFIG_KVM_XICS",
 		       "no in-kernel XICS: guests run without interrupts");

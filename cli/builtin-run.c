@@ -52,6 +52,9 @@ const char run_usage[] =
 	"      --nested         let the guest run KVM-HV itself (nested API v1, which\n"
 	"                       the host's KVM serves); needs a bare-metal POWER9+\n"
 	"                       host or an LPAR on nested API v1 (see pvm check)\n"
+	"      --irqchip MODE   auto (default: XIVE where the host's KVM can give it,\n"
+	"                       else XICS), xics, or xive (XIVE exploitation: a bare-\n"
+	"                       metal POWER9+ host with a 64 KiB-page kernel)\n"
 	"      --console KIND   vty (default, hvc0) or virtio (virtio-console, hvc1; adds\n"
 	"                       console=hvc1 unless -p has a console=)\n"
 	"  -d, --disk PATH[,ro][,direct][,serial=ID]\n"
@@ -151,6 +154,7 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 		{ "no-sandbox", no_argument, NULL, 'S' },
 		{ "rng", no_argument, NULL, 'G' },
 		{ "console", required_argument, NULL, 'O' },
+		{ "irqchip", required_argument, NULL, 'Q' },
 		{ "disk", required_argument, NULL, 'd' },
 		{ "boot-trace", no_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
@@ -270,6 +274,18 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg)
 				cfg->virtio_console = false;
 			} else {
 				pr_err("--console %s: expected vty or virtio", optarg);
+				return PVM_EXIT_USAGE;
+			}
+			break;
+		case 'Q':
+			if (!strcmp(optarg, "auto")) {
+				cfg->irqchip = IRQCHIP_AUTO;
+			} else if (!strcmp(optarg, "xics")) {
+				cfg->irqchip = IRQCHIP_XICS;
+			} else if (!strcmp(optarg, "xive")) {
+				cfg->irqchip = IRQCHIP_XIVE;
+			} else {
+				pr_err("--irqchip %s: expected auto, xics or xive", optarg);
 				return PVM_EXIT_USAGE;
 			}
 			break;

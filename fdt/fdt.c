@@ -16,8 +16,14 @@
 #include "pvm/module.h"
 #include "pvm/vm.h"
 
-/* Option vector 5 bytes we set: byte 24 "radix only", byte 26 GTSE. */
+/*
+ * Option vector 5 bytes we set: byte 23 "XIVE exploitation" (the kernel's
+ * xive_spapr_disabled() reads it from /chosen), byte 24 "radix only",
+ * byte 26 GTSE.
+ */
 #define OV5_LEN 27
+#define OV5_XIVE_BYTE 23
+#define OV5_XIVE_EXPLOIT 0x40
 #define OV5_MMU_BYTE 24
 #define OV5_MMU_RADIX 0x40
 #define OV5_RADIX_BYTE 26
@@ -69,6 +75,8 @@ static int fdt_chosen(struct vm *vm, void *fdt)
 	ov5[0] = OV5_LEN - 2;
 	ov5[OV5_MMU_BYTE] = OV5_MMU_RADIX;
 	ov5[OV5_RADIX_BYTE] = OV5_RADIX_GTSE;
+	if (accel__has_cap(vm, ACCEL_CAP_XIVE))
+		ov5[OV5_XIVE_BYTE] = OV5_XIVE_EXPLOIT;
 	TRY(fdt_property(fdt, "ibm,architecture-vec-5", ov5, sizeof(ov5)));
 	return fdt_end_node(fdt);
 }
@@ -170,10 +178,47 @@ static int fdt_xics(struct vm *vm, void *fdt)
 	return fdt_end_node(fdt);
 }
 
+/*
+ * The XIVE presenter as QEMU's pseries publishes it (spapr_xive_dt()):
+ * the user and OS pages of the TIMA, the IPI numbers, 64 KiB event queues
+ * only (all KVM accepts), and the same phandle the XICS node has, so the
+ * devices' interrupt specifiers read the same.
+ */
+static int fdt_xive(struct vm *vm, void *fdt)
+{
+	struct accel_xive_info xi;
+	u64 tima[4];
+	u32 lisns[2];
+	char name[64];
+
+	TRY(accel__xive_info(vm, &xi));
+	tima[0] = cpu_to_fdt64(xi.tima_base + (3ULL << xi.tima_shift));
+	tima[1] = cpu_to_fdt64(1ULL << xi.tima_shift);
+	tima[2] = cpu_to_fdt64(xi.tima_base + (2ULL << xi.tima_shift));
+	tima[3] = tima[1];
+	lisns[0] = 0;
+	lisns[1] = cpu_to_fdt32(xi.nr_servers);
+	snprintf(name, sizeof(name), "interrupt-controller@%llx",
+		 (unsigned long long)(xi.tima_base + (3ULL << xi.tima_shift)));
+	TRY(fdt_begin_node(fdt, name));
+	TRY(fdt_property_string(fdt, "device_type", "power-ivpe"));
+	TRY(fdt_property(fdt, "reg", tima, sizeof(tima)));
+	TRY(fdt_property_string(fdt, "compatible", "ibm,power-ivpe"));
+	TRY(fdt_property_u32(fdt, "ibm,xive-eq-sizes", 16));
+	TRY(fdt_property(fdt, "ibm,xive-lisn-ranges", lisns, sizeof(lisns)));
+	TRY(fdt_property(fdt, "interrupt-controller", NULL, 0));
+	TRY(fdt_property_u32(fdt, "#interrupt-cells", 2));
+	TRY(fdt_property_u32(fdt, "phandle", FDT_PHANDLE_XICS));
+	return fdt_end_node(fdt);
+}
+
 static int fdt_build(struct vm *vm, void *fdt, u32 size)
 {
 	static const struct fdt_place root = { .at = FDT_AT_ROOT };
-	bool xics = accel__has_cap(vm, ACCEL_CAP_XICS);
+	/* Priority 7 and up (0xf8 of them) stay KVM's, for escalations. */
+	const u32 res_prio[2] = { cpu_to_fdt32(7), cpu_to_fdt32(0xf8) };
+	bool irqchip = accel__has_cap(vm, ACCEL_CAP_IRQCHIP);
+	bool xive = irqchip && accel__has_cap(vm, ACCEL_CAP_XIVE);
 
 	TRY(fdt_create(fdt, size));
 	TRY(fdt_add_reservemap_entry(fdt, vm->rtas_base, vm->rtas_size));
@@ -190,8 +235,10 @@ static int fdt_build(struct vm *vm, void *fdt, u32 size)
 	TRY(fdt_property(fdt, "compatible", ROOT_COMPATIBLE, sizeof(ROOT_COMPATIBLE)));
 	TRY(fdt_property_u32(fdt, "#address-cells", 2));
 	TRY(fdt_property_u32(fdt, "#size-cells", 2));
-	if (xics)
+	if (irqchip)
 		TRY(fdt_property_u32(fdt, "interrupt-parent", FDT_PHANDLE_XICS));
+	if (xive)
+		TRY(fdt_property(fdt, "ibm,plat-res-int-priorities", res_prio, sizeof(res_prio)));
 
 	TRY(fdt_begin_node(fdt, "memory@0"));
 	TRY(fdt_property_string(fdt, "device_type", "memory"));
@@ -200,7 +247,9 @@ static int fdt_build(struct vm *vm, void *fdt, u32 size)
 
 	TRY(fdt_chosen(vm, fdt));
 	TRY(fdt_cpus(vm, fdt));
-	if (xics)
+	if (xive)
+		TRY(fdt_xive(vm, fdt));
+	else if (irqchip)
 		TRY(fdt_xics(vm, fdt));
 	/* The machine's modules: /rtas, /vdevice, /event-sources, ... */
 	TRY(modules__fdt(vm, fdt, &root));

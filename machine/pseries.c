@@ -13,7 +13,7 @@
 #include "pvm/module.h"
 
 extern const struct module rtas_module, cpu_module, mmu_module, power_module, sysparm_module,
-	pvm_module, mem_module, rng_module, watchdog_module, nvram_module, xics_module,
+	pvm_module, mem_module, rng_module, watchdog_module, nvram_module, xics_module, xive_module,
 	events_module, drc_module, hvpipe_module, tpm_module, vio_module, vty_module,
 	pci_module, virtio_rng_module, virtio_console_module, virtio_blk_module, virtio_net_module, phb_module;
 
@@ -29,6 +29,7 @@ static const struct module *const pseries_modules[] = {
 	&watchdog_module,
 	&nvram_module,
 	&xics_module,
+	&xive_module,
 	&events_module,
 	&drc_module,
 	&hvpipe_module,

@@ -89,7 +89,8 @@ static int xics__init(struct vm *vm)
 		{ RTAS_IBM_INT_ON, rtas_int_on },
 	};
 
-	if (!accel__has_cap(vm, ACCEL_CAP_XICS))
+	/* Under XIVE exploitation the guest routes sources with H_INT_* instead. */
+	if (!accel__has_cap(vm, ACCEL_CAP_IRQCHIP) || accel__has_cap(vm, ACCEL_CAP_XIVE))
 		return 0;
 	return rtas__register_all(vm, calls, ARRAY_SIZE(calls));
 }

@@ -22,12 +22,14 @@ bool accel__has_cap(struct vm *vm __unused, enum accel_cap cap)
 	switch (cap) {
 	case ACCEL_CAP_AIL_MODE_3:
 		return fake_accel.ail3;
-	case ACCEL_CAP_XICS:
+	case ACCEL_CAP_IRQCHIP:
 		return fake_accel.xics;
 	case ACCEL_CAP_IOEVENTFD:
 		return fake_accel.ioeventfd;
 	case ACCEL_CAP_IRQFD:
 		return fake_accel.irqfd && fake_accel.xics;
+	case ACCEL_CAP_XIVE:
+		return fake_accel.xics && fake_accel.xive;
 	}
 	return false;
 }
@@ -91,6 +93,94 @@ int accel__irq_line(struct vm *vm __unused, u32 irq, int level)
 	return 0;
 }
 
+/* ---- XIVE: records what was asked, as KVM's device would take it ---- */
+
+int accel__xive_info(struct vm *vm __unused, struct accel_xive_info *info)
+{
+	if (!fake_accel.xive)
+		return -ENODEV;
+	*info = (struct accel_xive_info){
+		.esb_base = FAKE_XIVE_ESB_GPA,
+		.esb_shift = 16,
+		.tima_base = FAKE_XIVE_TIMA_GPA,
+		.tima_shift = 16,
+		.nr_servers = fake_accel.xive_nr_servers,
+	};
+	return 0;
+}
+
+int accel__xive_source_config(struct vm *vm __unused, u32 lisn, u32 server, u8 prio,
+			      bool masked, u32 eisn)
+{
+	if (fake_accel.xive_fail)
+		return fake_accel.xive_fail;
+	fake_accel.xive_configs++;
+	fake_accel.xive_last_lisn = lisn;
+	fake_accel.xive_last_server = server;
+	fake_accel.xive_last_prio = prio;
+	fake_accel.xive_last_masked = masked;
+	fake_accel.xive_last_eisn = eisn;
+	if (lisn >= IRQ_BASE && lisn < IRQ_BASE + IRQ_MAX_SOURCES) {
+		u64 *st = &fake_accel.irq_state[lisn - IRQ_BASE];
+
+		*st = (*st & XICS_STATE_LEVEL) | ((u64)prio << XICS_STATE_PRIO_SHIFT) | server |
+		      (masked || prio == 0xff ? XICS_STATE_MASKED : 0);
+	}
+	return 0;
+}
+
+int accel__xive_set_queue(struct vm *vm __unused, u32 server, u8 prio, u64 qpage, u32 qshift,
+			  bool notify)
+{
+	if (fake_accel.xive_fail)
+		return fake_accel.xive_fail;
+	if (server >= 16 || prio >= 8)
+		return -ENOENT;
+	fake_accel.xive_q[server][prio] = (struct fake_xive_queue){ qpage, qshift, notify };
+	return 0;
+}
+
+int accel__xive_get_queue(struct vm *vm __unused, u32 server, u8 prio, u32 *toggle, u32 *index)
+{
+	if (fake_accel.xive_fail)
+		return fake_accel.xive_fail;
+	if (server >= 16 || prio >= 8)
+		return -ENOENT;
+	*toggle = 1;
+	*index = 42;
+	return 0;
+}
+
+int accel__xive_sync(struct vm *vm __unused, u32 lisn)
+{
+	fake_accel.xive_last_lisn = lisn;
+	fake_accel.xive_syncs++;
+	return fake_accel.xive_fail;
+}
+
+int accel__xive_reset(struct vm *vm __unused)
+{
+	if (fake_accel.xive_fail)
+		return fake_accel.xive_fail;
+	fake_accel.xive_resets++;
+	memset(fake_accel.xive_q, 0, sizeof(fake_accel.xive_q));
+	return 0;
+}
+
+int accel__xive_esb(struct vm *vm __unused, u32 lisn, u32 offset, bool store, u64 *val)
+{
+	if (fake_accel.xive_fail)
+		return fake_accel.xive_fail;
+	/* As KVM's: loads at the defined ESB offsets only. */
+	if (store || (offset & 0xff) || (offset != 0 && offset != 0x800 && offset < 0xc00))
+		return -EINVAL;
+	fake_accel.xive_esbs++;
+	fake_accel.xive_last_lisn = lisn;
+	fake_accel.xive_last_esb_offset = offset;
+	*val = fake_accel.xive_esb_val;
+	return 0;
+}
+
 int accel__memslot(struct vm *vm __unused, u32 slot __unused, u64 gpa __unused, u64 size,
 		   void *hva __unused)
 {
@@ -123,7 +213,7 @@ bool accel__hcall_in_kernel(struct vm *vm __unused, u64 nr)
 {
 	switch (nr) {
 	case H_EOI: case H_CPPR: case H_IPI: case H_IPOLL: case H_XIRR: case H_XIRR_X:
-		return fake_accel.xics;
+		return fake_accel.xics && !fake_accel.xive;
 	case H_REGISTER_VPA: case H_CEDE: case H_CONFER: case H_PROD:
 	case H_SET_DABR: case H_SET_XDABR:
 		return true;

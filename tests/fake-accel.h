@@ -8,6 +8,8 @@
 
 #define FAKE_EXITS 16
 #define FAKE_EVENTFDS 16
+#define FAKE_XIVE_ESB_GPA 0x0006010000000000ULL
+#define FAKE_XIVE_TIMA_GPA 0x0006030203180000ULL
 
 struct fake_ioeventfd {
 	u64 addr;
@@ -23,9 +25,28 @@ struct fake_irqfd {
 	int resample_fd;
 };
 
+struct fake_xive_queue {
+	u64 qpage;
+	u32 qshift;
+	bool notify;
+};
+
 struct fake_accel {
 	bool ail3;
-	bool xics;
+	bool xics;		/* an in-kernel irqchip (ACCEL_CAP_IRQCHIP) */
+	/*
+	 * XIVE exploitation (with xics): what papr/xive.c applied. Sources
+	 * pvm created are in irq_state (XICS layout) as on KVM.
+	 */
+	bool xive;
+	u32 xive_nr_servers;
+	int xive_fail;		/* -errno every accel__xive_* call returns */
+	unsigned int xive_configs, xive_syncs, xive_resets, xive_esbs;
+	u32 xive_last_lisn, xive_last_server, xive_last_eisn, xive_last_esb_offset;
+	u8 xive_last_prio;
+	bool xive_last_masked;
+	u64 xive_esb_val;	/* what an ESB load returns */
+	struct fake_xive_queue xive_q[16][8];	/* [server][prio] */
 	bool cpu_char_ok;
 	u64 character, behaviour;
 	u64 lpcr;		/* ILE/AIL/LD as last set */

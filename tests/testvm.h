@@ -41,6 +41,7 @@ struct testvm_opts {
 	unsigned int nr_cpus;	/* cores; 0: 1 */
 	unsigned int threads;	/* per core; 0: 1 */
 	bool xics;		/* fake_accel.xics while the machine is set up */
+	bool xive;		/* with xics: XIVE exploitation (fake_accel.xive) */
 	u64 max_mem;		/* hotplug ceiling (0: none) */
 	unsigned int max_cores;	/* hotplug ceiling (0: none) */
 	/*
@@ -126,6 +127,9 @@ static inline int testvm__setup(struct testvm *t, const struct testvm_opts *o)
 	t->cons[0] = t->cons[1] = -1;
 	fake_accel__reset();
 	fake_accel.xics = o->xics;
+	fake_accel.xive = o->xive;
+	fake_accel.xive_nr_servers = (o->max_cores > o->nr_cpus ? o->max_cores :
+				      o->nr_cpus ? o->nr_cpus : 1) * (o->threads ? o->threads : 1);
 	fake_accel.ioeventfd = o->ioeventfd;
 	fake_accel.irqfd = o->irqfd;
 
@@ -166,6 +170,9 @@ static inline int testvm__setup(struct testvm *t, const struct testvm_opts *o)
 	/* Start every test from a clean record, keeping the capabilities. */
 	fake_accel__reset();
 	fake_accel.xics = o->xics;
+	fake_accel.xive = o->xive;
+	fake_accel.xive_nr_servers = (o->max_cores > o->nr_cpus ? o->max_cores :
+				      o->nr_cpus ? o->nr_cpus : 1) * (o->threads ? o->threads : 1);
 	fake_accel.ioeventfd = o->ioeventfd;
 	fake_accel.irqfd = o->irqfd;
 	return 0;

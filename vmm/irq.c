@@ -12,7 +12,7 @@ int irq__alloc(struct vm *vm, bool lsi)
 	u32 irq;
 	int ret;
 
-	if (!accel__has_cap(vm, ACCEL_CAP_XICS))
+	if (!accel__has_cap(vm, ACCEL_CAP_IRQCHIP))
 		return -ENODEV;
 	pthread_mutex_lock(&vm->lock);
 	if (vm->nr_irqs >= IRQ_MAX_SOURCES) {
@@ -30,6 +30,13 @@ int irq__alloc(struct vm *vm, bool lsi)
 		return ret;
 	}
 	return irq;
+}
+
+bool irq__is_lsi(struct vm *vm, u32 irq)
+{
+	u32 i = irq - IRQ_BASE;
+
+	return irq >= IRQ_BASE && i < vm->nr_irqs && (vm->irq_lsi[i / 64] & (1ULL << (i % 64)));
 }
 
 /*

@@ -9,6 +9,7 @@
 
 #include <linux/kvm.h>
 
+#include "pvm/irq.h"
 #include "pvm/papr.h"
 #include "pvm/vm.h"
 
@@ -16,11 +17,24 @@
 #define MSR_ME (1ULL << 12)
 #define LPCR_USER_MASK (LPCR_ILE | LPCR_AIL | LPCR_LD)
 #define KICK_SIGNAL SIGUSR1
+/* KVM-HV offers 512 memory slots; the top two map the XIVE's pages. */
+#define KVM_XIVE_SLOT_ESB 510
+#define KVM_XIVE_SLOT_TIMA 511
 
 struct kvm_state {
 	int sys_fd;
 	int vm_fd;
-	int xics_fd;
+	int xics_fd;		/* the XICS device, or -1 */
+	int xive_fd;		/* the XIVE device (exploitation mode), or -1 */
+	/* XIVE: pvm's mappings of the ESB and TIMA pages the guest sees too. */
+	u8 *xive_esb;
+	size_t xive_esb_len;
+	void *xive_tima;
+	size_t xive_tima_len;
+	u32 xive_nr_servers;	/* IPI LISNs 0..n-1 */
+	u32 page_shift;		/* the host's: one ESB or TIMA page */
+	/* XIVE: LSIs whose line is up (under vm->irq_lock), by irq - IRQ_BASE. */
+	u64 xive_lsi_up[IRQ_MAX_SOURCES / 64];
 	int run_size;
 	bool ail3;
 	bool ioeventfd;		/* KVM_CAP_IOEVENTFD */
@@ -47,6 +61,25 @@ struct kvm_vcpu_state {
 	unsigned int lpcr_gen;
 	bool thread_started;
 };
+
+static inline int check_ext(int fd, long cap)
+{
+	int r = ioctl(fd, KVM_CHECK_EXTENSION, cap);
+
+	return r < 0 ? 0 : r;
+}
+
+int kvm__enable_vm_cap(struct kvm_state *ks, u32 cap, u64 a0, u64 a1);
+/* KVM_SET_USER_MEMORY_REGION, any slot (size 0 removes it). */
+int kvm__memslot_raw(struct kvm_state *ks, u32 slot, u64 gpa, u64 size, void *hva);
+/* The interrupt controller --irqchip and the host allow (vmm/kvm-irq.c); a PVM_EXIT_* code. */
+int kvm__irqchip_init(struct vm *vm);
+/* XIVE exploitation mode (vmm/kvm-xive.c). */
+int kvm__xive_create(struct vm *vm);
+int kvm__xive_source(struct vm *vm, u32 lisn, bool lsi);
+int kvm__xive_connect(struct vm *vm, struct vcpu *v, int vcpu_fd);
+int kvm__xive_vcpu_reset(int vcpu_fd);
+int kvm__xive_vm_reset(struct vm *vm);
 
 static inline struct kvm_state *KS(struct vm *vm)
 {

@@ -23,6 +23,13 @@ int accel__reset(struct vm *vm)
 	ks->lpcr_bits = ks->lpcr_power_on;
 	__atomic_add_fetch(&ks->lpcr_gen, 1, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&vm->lock);
+	/* XIVE: every source masked, every event queue gone, as at power-on. */
+	if (ks->xive_fd >= 0) {
+		int r = kvm__xive_vm_reset(vm);
+
+		if (r)
+			return r;
+	}
 	/*
 	 * No process table until the new kernel registers one (H_REGISTER_PROC_TBL):
 	 * only the guest-radix bit, which KVM wants to match the radix flag.
@@ -52,6 +59,8 @@ int accel__vcpu_reset(struct vcpu *v)
 	/* Presenter: CPPR 0 (everything masked), no IPI, nothing pending. */
 	if (!r && KS(v->vm)->xics_fd >= 0)
 		r = one_reg(vs->fd, KVM_SET_ONE_REG, KVM_REG_PPC_ICP_STATE, &icp);
+	else if (!r && KS(v->vm)->xive_fd >= 0)
+		r = kvm__xive_vcpu_reset(vs->fd);
 	if (!r && ioctl(vs->fd, KVM_SET_REGS, &regs))
 		r = -errno;
 	if (r)

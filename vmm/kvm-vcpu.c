@@ -162,7 +162,11 @@ static int setup_vcpu(struct vm *vm, struct vcpu *v, struct kvm_vcpu_state *vs)
 		pr_err("vcpu %u: set-up fails on purpose (--test-fail-vcpu)", v->id);
 		return -EIO;
 	}
-	if (ks->xics_fd >= 0) {
+	if (ks->xive_fd >= 0) {
+		r = kvm__xive_connect(vm, v, vs->fd);
+		if (r)
+			return r;
+	} else if (ks->xics_fd >= 0) {
 		struct kvm_enable_cap xc = {
 			.cap = KVM_CAP_IRQ_XICS,
 			.args = { (u64)ks->xics_fd, v->id },

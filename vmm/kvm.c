@@ -26,13 +26,6 @@
 #include "pvm/log.h"
 #include "pvm/vm.h"
 
-static int check_ext(int fd, long cap)
-{
-	int r = ioctl(fd, KVM_CHECK_EXTENSION, cap);
-
-	return r < 0 ? 0 : r;
-}
-
 /* ---- host facts ---- */
 
 static void host_cpu_facts(struct vm *vm)
@@ -105,7 +98,7 @@ static void radix_ap_encodings(struct vm *vm, struct kvm_state *ks)
 	vm->nr_radix_ap = ARRAY_SIZE(defaults);
 }
 
-static int enable_vm_cap(struct kvm_state *ks, u32 cap, u64 a0, u64 a1)
+int kvm__enable_vm_cap(struct kvm_state *ks, u32 cap, u64 a0, u64 a1)
 {
 	struct kvm_enable_cap ec = { .cap = cap, .args = { a0, a1 } };
 
@@ -121,7 +114,7 @@ static int enable_vm_cap(struct kvm_state *ks, u32 cap, u64 a0, u64 a1)
  */
 static int enable_nested(struct kvm_state *ks)
 {
-	int r = enable_vm_cap(ks, KVM_CAP_PPC_NESTED_HV, 0, 0);
+	int r = kvm__enable_vm_cap(ks, KVM_CAP_PPC_NESTED_HV, 0, 0);
 
 	switch (r) {
 	case 0:
@@ -140,24 +133,6 @@ static int enable_nested(struct kvm_state *ks)
 		pr_err("--nested: KVM_CAP_PPC_NESTED_HV: %s", strerror(-r));
 	}
 	return r;
-}
-
-static void create_xics(struct kvm_state *ks)
-{
-	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_XICS };
-
-	/*
-	 * No KVM_PPC_RTAS_DEFINE_TOKEN: with any token defined, KVM parses every
-	 * H_RTAS itself and fails KVM_RUN on a bad args pointer. papr/xics.c
-	 * serves the four ICS calls instead.
-	 */
-	ks->xics_fd = -1;
-	if (ioctl(ks->vm_fd, KVM_CREATE_DEVICE, &cd)) {
-		pr_warn("no in-kernel XICS (%s): guest runs without interrupts",
-			strerror(errno));
-		return;
-	}
-	ks->xics_fd = cd.fd;
 }
 
 /*
@@ -245,11 +220,12 @@ int kvm__init(struct vm *vm)
 	struct kvm_userspace_memory_region mr;
 	struct sigaction sa = { .sa_handler = kick_handler };
 	void *ram;
+	int r;
 
 	if (!ks)
 		return PVM_EXIT_INTERNAL;
 	vm->accel = ks;
-	ks->xics_fd = -1;
+	ks->xics_fd = ks->xive_fd = -1;
 
 	ks->sys_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (ks->sys_fd < 0) {
@@ -283,8 +259,7 @@ int kvm__init(struct vm *vm)
 	if (vm->cfg.nested && enable_nested(ks))
 		return PVM_EXIT_KVMCAP;
 	if (vm->cfg.threads > 1) {
-		int r = enable_vm_cap(ks, KVM_CAP_PPC_SMT, vm->cfg.threads, 0);
-
+		r = kvm__enable_vm_cap(ks, KVM_CAP_PPC_SMT, vm->cfg.threads, 0);
 		if (r) {
 			pr_err("KVM cannot emulate %u threads per core: %s",
 			       vm->cfg.threads, strerror(-r));
@@ -304,16 +279,9 @@ int kvm__init(struct vm *vm)
 	if (vm->dec_bits)
 		ks->lpcr_bits = ks->lpcr_power_on = LPCR_LD;
 	radix_ap_encodings(vm, ks);
-	create_xics(ks);
-	/*
-	 * A XIVE host (KVM_CAP_PPC_IRQ_XIVE: bare metal) emulates XICS on XIVE,
-	 * whose source-state read is a migration snapshot, not live state.
-	 */
-	if (ks->xics_fd >= 0 && check_ext(ks->vm_fd, KVM_CAP_PPC_IRQ_XIVE) > 0) {
-		ks->src_shadow = calloc(IRQ_MAX_SOURCES, sizeof(*ks->src_shadow));
-		if (!ks->src_shadow)
-			return PVM_EXIT_NOMEM;
-	}
+	r = kvm__irqchip_init(vm);
+	if (r)
+		return r;
 
 	ram = alloc_guest_ram(vm->cfg.ram_size);
 	if (!ram) {
@@ -348,12 +316,14 @@ bool accel__has_cap(struct vm *vm, enum accel_cap cap)
 	switch (cap) {
 	case ACCEL_CAP_AIL_MODE_3:
 		return ks->ail3;
-	case ACCEL_CAP_XICS:
-		return ks->xics_fd >= 0;
+	case ACCEL_CAP_IRQCHIP:
+		return ks->xics_fd >= 0 || ks->xive_fd >= 0;
 	case ACCEL_CAP_IOEVENTFD:
 		return ks->ioeventfd;
 	case ACCEL_CAP_IRQFD:
-		return ks->irqfd && ks->xics_fd >= 0;
+		return ks->irqfd && (ks->xics_fd >= 0 || ks->xive_fd >= 0);
+	case ACCEL_CAP_XIVE:
+		return ks->xive_fd >= 0;
 	}
 	return false;
 }
@@ -413,102 +383,7 @@ int accel__get_cpu_char(struct vm *vm, u64 *character, u64 *behaviour)
 	return 0;
 }
 
-static int xics_source_attr(struct vm *vm, unsigned long req, u32 irq, u64 *state)
-{
-	struct kvm_device_attr attr = {
-		.group = KVM_DEV_XICS_GRP_SOURCES,
-		.attr = irq,
-		.addr = (u64)(unsigned long)state,
-	};
-
-	if (KS(vm)->xics_fd < 0)
-		return -ENODEV;
-	return ioctl(KS(vm)->xics_fd, req, &attr) ? -errno : 0;
-}
-
-/* The shadow slot of a source pvm created, or NULL (none kept on this host). */
-static u64 *shadow_of(struct vm *vm, u32 irq)
-{
-	u64 *sh = KS(vm)->src_shadow;
-
-	return sh && irq >= IRQ_BASE && irq < IRQ_BASE + IRQ_MAX_SOURCES ? &sh[irq - IRQ_BASE] : NULL;
-}
-
-int accel__irq_create(struct vm *vm, u32 irq, bool lsi)
-{
-	u64 state = (0xffULL << KVM_XICS_PRIORITY_SHIFT) | KVM_XICS_MASKED |
-		    (lsi ? KVM_XICS_LEVEL_SENSITIVE : 0);
-	u64 *sh = shadow_of(vm, irq);
-	int r = xics_source_attr(vm, KVM_SET_DEVICE_ATTR, irq, &state);
-
-	if (!r && sh)
-		*sh = state;
-	return r;
-}
-
-/*
- * KVM's XICS (book3s_xics.c) answers with the source's live state. Its
- * XICS-on-XIVE twin (book3s_xive.c xive_get_source()) answers from a
- * snapshot taken at the first read of a round and renewed only after one
- * read per source, for migration: a read-modify-write built on it writes
- * back a stale priority (0xff) and kills the source for good (the guest's
- * HVPIPE event and virtio-console input on the bare-metal lab host). There
- * pvm answers from its own copy of what it wrote.
- */
-int accel__irq_get_state(struct vm *vm, u32 irq, u64 *state)
-{
-	u64 *sh = shadow_of(vm, irq);
-
-	/* Only sources pvm created: KVM would create a missing ICS block otherwise. */
-	if (irq < IRQ_BASE || irq >= IRQ_BASE + vm->nr_irqs)
-		return -ENOENT;
-	if (sh) {
-		*state = *sh;
-		return 0;
-	}
-	return xics_source_attr(vm, KVM_GET_DEVICE_ATTR, irq, state);
-}
-
-int accel__irq_set_state(struct vm *vm, u32 irq, u64 state)
-{
-	u64 *sh = shadow_of(vm, irq);
-	int r;
-
-	if (irq < IRQ_BASE || irq >= IRQ_BASE + vm->nr_irqs)
-		return -ENOENT;
-	/* PRESENTED/QUEUED would restore XIVE's P/Q bits: "in flight", stuck. */
-	if (sh)
-		state &= ~(KVM_XICS_PRESENTED | KVM_XICS_QUEUED);
-	r = xics_source_attr(vm, KVM_SET_DEVICE_ATTR, irq, &state);
-	if (!r && sh) {
-		/* An edge source's PENDING is delivered by this write (a resend). */
-		if (!(state & KVM_XICS_LEVEL_SENSITIVE))
-			state &= ~KVM_XICS_PENDING;
-		*sh = state;
-	}
-	return r;
-}
-
-/* Under vm->irq_lock (irq__set_level()), like the state writes. */
-int accel__irq_line(struct vm *vm, u32 irq, int level)
-{
-	struct kvm_irq_level l = { .irq = irq, .level = level };
-	u64 *sh = shadow_of(vm, irq);
-
-	if (ioctl(KS(vm)->vm_fd, KVM_IRQ_LINE, &l))
-		return -errno;
-	if (sh) {
-		/* An LSI's PENDING is its level; an edge one waits out a mask. */
-		if (*sh & KVM_XICS_LEVEL_SENSITIVE)
-			*sh = level ? *sh | KVM_XICS_PENDING : *sh & ~KVM_XICS_PENDING;
-		else if (level && ((*sh & KVM_XICS_MASKED) ||
-				   ((*sh >> KVM_XICS_PRIORITY_SHIFT) & 0xff) == 0xff))
-			*sh |= KVM_XICS_PENDING;
-	}
-	return 0;
-}
-
-int accel__memslot(struct vm *vm, u32 slot, u64 gpa, u64 size, void *hva)
+int kvm__memslot_raw(struct kvm_state *ks, u32 slot, u64 gpa, u64 size, void *hva)
 {
 	struct kvm_userspace_memory_region mr = {
 		.slot = slot,
@@ -517,7 +392,15 @@ int accel__memslot(struct vm *vm, u32 slot, u64 gpa, u64 size, void *hva)
 		.userspace_addr = (u64)(unsigned long)hva,
 	};
 
-	return ioctl(KS(vm)->vm_fd, KVM_SET_USER_MEMORY_REGION, &mr) ? -errno : 0;
+	return ioctl(ks->vm_fd, KVM_SET_USER_MEMORY_REGION, &mr) ? -errno : 0;
+}
+
+int accel__memslot(struct vm *vm, u32 slot, u64 gpa, u64 size, void *hva)
+{
+	/* The top slots map the XIVE's pages (vmm/kvm-xive.c). */
+	if (slot >= KVM_XIVE_SLOT_ESB)
+		return -ENOSPC;
+	return kvm__memslot_raw(KS(vm), slot, gpa, size, hva);
 }
 
 int accel__enable_hcall(struct vm *vm, u64 nr)
@@ -527,7 +410,7 @@ int accel__enable_hcall(struct vm *vm, u64 nr)
 
 	if (nr > MAX_HCALL_OPCODE || (nr & 3))
 		return -EINVAL;
-	r = enable_vm_cap(ks, KVM_CAP_PPC_ENABLE_HCALL, nr, 1);
+	r = kvm__enable_vm_cap(ks, KVM_CAP_PPC_ENABLE_HCALL, nr, 1);
 	if (!r)
 		ks->enabled_hcalls[nr / 4] = 1;
 	return r;
@@ -574,26 +457,4 @@ int accel__ioeventfd(struct vm *vm, u64 addr, u32 len, bool datamatch, u64 data,
 	if (!KS(vm)->ioeventfd)
 		return -ENOSYS;
 	return ioctl(KS(vm)->vm_fd, KVM_IOEVENTFD, &io) ? -errno : 0;
-}
-
-/*
- * book3s has no GSI routing: KVM maps GSI n straight to XICS source n
- * (kvm_irq_map_gsi in arch/powerpc/kvm/book3s.c), so irq is the source
- * number, which must exist in the ICS before an injection can land.
- */
-int accel__irqfd(struct vm *vm, u32 irq, int fd, int resample_fd, bool assign)
-{
-	struct kvm_irqfd irqfd = {
-		.fd = (u32)fd,
-		.gsi = irq,
-		.flags = (assign ? 0 : KVM_IRQFD_FLAG_DEASSIGN) |
-			 (assign && resample_fd >= 0 ? KVM_IRQFD_FLAG_RESAMPLE : 0),
-		.resamplefd = assign && resample_fd >= 0 ? (u32)resample_fd : 0,
-	};
-
-	if (!KS(vm)->irqfd || KS(vm)->xics_fd < 0)
-		return -ENOSYS;
-	if (assign && (irq < IRQ_BASE || irq >= IRQ_BASE + vm->nr_irqs))
-		return -ENOENT;
-	return ioctl(KS(vm)->vm_fd, KVM_IRQFD, &irqfd) ? -errno : 0;
 }

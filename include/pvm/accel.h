@@ -15,9 +15,20 @@ struct vcpu_exit;
 
 enum accel_cap {
 	ACCEL_CAP_AIL_MODE_3,	/* LPCR[AIL]=3 may be set for the guest */
-	ACCEL_CAP_XICS,		/* in-kernel XICS is present */
+	/*
+	 * An in-kernel interrupt controller serves pvm's sources (numbered as
+	 * in pvm/irq.h): XICS, or XIVE when ACCEL_CAP_XIVE is set too.
+	 */
+	ACCEL_CAP_IRQCHIP,
 	ACCEL_CAP_IOEVENTFD,	/* accel__ioeventfd() works */
-	ACCEL_CAP_IRQFD,	/* accel__irqfd() works (needs XICS too) */
+	ACCEL_CAP_IRQFD,	/* accel__irqfd() works (needs the irqchip too) */
+	/*
+	 * XIVE exploitation (--irqchip xive): the guest drives the in-kernel
+	 * XIVE through its TIMA and ESB pages and the H_INT_* hcalls
+	 * (papr/xive.c); the XICS RTAS calls and source-state writes do not
+	 * apply.
+	 */
+	ACCEL_CAP_XIVE,
 };
 
 bool accel__has_cap(struct vm *vm, enum accel_cap cap);
@@ -25,9 +36,12 @@ bool accel__has_cap(struct vm *vm, enum accel_cap cap);
 int accel__set_lpcr(struct vm *vm, u64 mask, u64 bits);
 int accel__configure_mmu(struct vm *vm, bool radix, bool gtse, u64 process_table);
 int accel__get_cpu_char(struct vm *vm, u64 *character, u64 *behaviour);
-/* Create XICS source irq (masked, priority 0xff). */
+/* Create source irq (masked, priority 0xff). */
 int accel__irq_create(struct vm *vm, u32 irq, bool lsi);
-/* Read / write a source's state (layout in pvm/xics.h). */
+/*
+ * Read / write a source's state (layout in pvm/xics.h). Under XIVE only the
+ * read works: it reports the routing the guest last gave the source.
+ */
 int accel__irq_get_state(struct vm *vm, u32 irq, u64 *state);
 int accel__irq_set_state(struct vm *vm, u32 irq, u64 state);
 /* KVM_IRQ_LINE: level 1 delivers an edge source, level follows for LSIs. */
@@ -78,6 +92,44 @@ int accel__vcpu_start(struct vcpu *v, u64 pc, u64 r3);
 int accel__vcpu_sreset(struct vcpu *v);
 /* Log v's main registers, after a failure. */
 void accel__vcpu_dump(struct vcpu *v);
+
+/*
+ * XIVE exploitation mode (ACCEL_CAP_XIVE). Interrupt numbers (LISNs):
+ * 0..nr_servers-1 are IPIs, one per possible vCPU, then pvm's sources from
+ * IRQ_BASE. Each LISN has two ESB pages in guest-physical space, trigger
+ * then management (EOI), each 1 << esb_shift bytes, mapped to the host's
+ * XIVE by the accelerator; the TIMA's four pages (HW, HV, OS, user) follow
+ * each other at tima_base.
+ */
+struct accel_xive_info {
+	u64 esb_base;		/* LISN 0's trigger page */
+	u32 esb_shift;
+	u64 tima_base;
+	u32 tima_shift;
+	u32 nr_servers;
+};
+int accel__xive_info(struct vm *vm, struct accel_xive_info *info);
+/*
+ * Route lisn to event queue (server, prio) with event data eisn, or mask it
+ * (masked keeps the routing; prio 0xff resets it).
+ */
+int accel__xive_source_config(struct vm *vm, u32 lisn, u32 server, u8 prio, bool masked,
+			      u32 eisn);
+/* Event queue (server, prio) at guest-physical qpage of 1 << qshift bytes; qshift 0 resets it. */
+int accel__xive_set_queue(struct vm *vm, u32 server, u8 prio, u64 qpage, u32 qshift,
+			  bool notify);
+/* The queue's generation bit and next index. */
+int accel__xive_get_queue(struct vm *vm, u32 server, u8 prio, u32 *toggle, u32 *index);
+/* Complete every interrupt of lisn in flight. */
+int accel__xive_sync(struct vm *vm, u32 lisn);
+/* Every source masked and unrouted, every event queue gone (H_INT_RESET). */
+int accel__xive_reset(struct vm *vm);
+/*
+ * An ESB load on lisn's management page at offset (*val gets the result;
+ * store is refused: Linux never needs one). A load-EOI of an LSI whose
+ * line is still up triggers it again. Under vm->irq_lock.
+ */
+int accel__xive_esb(struct vm *vm, u32 lisn, u32 offset, bool store, u64 *val);
 
 /*
  * Signal eventfd fd when the guest stores to guest-physical addr (MMIO;

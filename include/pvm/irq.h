@@ -15,6 +15,8 @@ struct vm;
 
 /* Allocate a source (edge/MSI, or level with lsi) and create it in the ICS. */
 int irq__alloc(struct vm *vm, bool lsi);
+/* Source irq was allocated level-sensitive. */
+bool irq__is_lsi(struct vm *vm, u32 irq);
 /* Deliver an edge interrupt. */
 int irq__raise(struct vm *vm, u32 irq);
 /* Assert or deassert a level interrupt. */

@@ -64,6 +64,18 @@
 #define H_SET_MODE 0x31c
 #define H_REGISTER_PROC_TBL 0x37c
 #define H_SIGNAL_SYS_RESET 0x380
+/* XIVE exploitation (papr/xive.c); KVM serves none of them. */
+#define H_INT_GET_SOURCE_INFO 0x3a8
+#define H_INT_SET_SOURCE_CONFIG 0x3ac
+#define H_INT_GET_SOURCE_CONFIG 0x3b0
+#define H_INT_GET_QUEUE_INFO 0x3b4
+#define H_INT_SET_QUEUE_CONFIG 0x3b8
+#define H_INT_GET_QUEUE_CONFIG 0x3bc
+#define H_INT_SET_OS_REPORTING_LINE 0x3c0
+#define H_INT_GET_OS_REPORTING_LINE 0x3c4
+#define H_INT_ESB 0x3c8
+#define H_INT_SYNC 0x3cc
+#define H_INT_RESET 0x3d0
 #define H_WATCHDOG 0x45c
 #define MAX_HCALL_OPCODE 0x494
 

@@ -79,6 +79,13 @@ struct vm_nic {
 	unsigned int offloads;	/* TUN_F_* the tap accepts (virtio/tap.c) */
 };
 
+/* --irqchip: which interrupt controller the guest drives. */
+enum irqchip_mode {
+	IRQCHIP_AUTO,		/* XIVE where the host can give it, else XICS */
+	IRQCHIP_XICS,
+	IRQCHIP_XIVE,		/* XIVE exploitation, or pvm refuses to start */
+};
+
 struct vm_config {
 	const char *name;
 	const char *kernel;
@@ -98,6 +105,7 @@ struct vm_config {
 	bool no_sandbox;	/* --no-sandbox: no seccomp filters */
 	bool no_reboot;		/* --no-reboot: a guest reboot ends pvm (status 2) */
 	bool nested;		/* --nested: the guest may run KVM-HV (nested API v1) */
+	enum irqchip_mode irqchip;	/* --irqchip */
 	bool virtio_rng;	/* --rng: a virtio-rng PCI function (virtio/rng.c) */
 	bool virtio_console;	/* --console virtio: the console is virtio/console.c */
 	struct vm_disk disks[PVM_MAX_DISKS];	/* --disk: virtio-blk functions */
