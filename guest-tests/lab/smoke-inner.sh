@@ -16,7 +16,8 @@ rtas-token:power-off rtas-token:system-reboot rtas-token:get-time-of-day
 rtas-token:set-time-of-day rtas-token:event-scan rtas-token:ibm,os-term
 rtas-token:ibm,get-system-parameter rtas-token:ibm,set-system-parameter
 rtas-token:query-cpu-stopped-state rtas-token:start-cpu rtas-token:stop-self
-rtas-token:display-character arch-vec-5 date-sane hvpipe-off root-compatible hwrng watchdog-device nvram dec-bits"
+rtas-token:display-character arch-vec-5 date-sane hvpipe-off root-compatible hwrng watchdog-device nvram dec-bits
+irqchip"
 
 n=0 passed=0 failed=0 skipped=0
 ok() {
@@ -92,7 +93,13 @@ for f in /proc/device-tree/cpus/*/ibm,dec-bits; do
 	break
 done
 echo "# the LPAR's ibm,dec-bits: $decbits"
-run_guest smoke "console=hvc0 pvmtest=smoke,nvram pvmtest.nvram=write pvmtest.mark=$mark pvmtest.decbits=$decbits" --nvram $nv
+# The interrupt controller pvm run's default (--irqchip auto) gives: XIVE
+# exploitation on a bare-metal host with 64 KiB pages, XICS elsewhere.
+irqchip=xics
+page_kb=$(awk '/^KernelPageSize:/ { print $2; exit }' /proc/self/smaps)
+[ "${LAB_HOST:-v2}" = bare ] && [ "${page_kb:-4}" -ge 64 ] && irqchip=xive
+echo "# the LPAR: $(uname -r), ${page_kb:-?} KiB pages; --irqchip auto should give $irqchip"
+run_guest smoke "console=hvc0 pvmtest=smoke,nvram,irqchip pvmtest.nvram=write pvmtest.mark=$mark pvmtest.decbits=$decbits pvmtest.irqchip=$irqchip" --nvram $nv
 if [ -n "$t_init" ]; then
 	g=$(sed -n 's/.*GUEST-INIT reached uptime \([0-9.]*\).*/\1/p' "$out" | head -n1)
 	echo "# timing: pvm run -> guest GUEST-INIT reached: $t_init s (LPAR clock); guest kernel uptime at /init: ${g:-?} s"
@@ -128,8 +135,10 @@ fi
 # device needs its MSI-X interrupt: the v2 host never delivers one to an L2.
 # pvmlab=v2 tells the guest so: it gives the read 10 s instead of 60 there.
 # The NVRAM's second run follows in the same guest.
-run_guest virtio-rng "console=hvc0 quiet pvmtest=virtio-rng,nvram pvmlab=${LAB_HOST:-v2} pvmtest.nvram=read pvmtest.mark=$mark" \
-	--rng --nvram $nv
+# On a XIVE host this boot asks for XICS (KVM's XICS-on-XIVE): the guest
+# must see XICS, and its MSI-X interrupts still arrive.
+run_guest virtio-rng "console=hvc0 quiet pvmtest=virtio-rng,nvram,irqchip pvmlab=${LAB_HOST:-v2} pvmtest.nvram=read pvmtest.mark=$mark pvmtest.irqchip=xics" \
+	--rng --nvram $nv --irqchip xics
 V2_GAP="v2-host: L0 delivers no external interrupt to the L2 (docs/lab.md), so no virtio interrupt arrives (passes on v1)"
 # v2_skip NAME WHAT: report the guest's failed check NAME as the v2-host gap,
 # with the guest's own reason as evidence.
@@ -150,6 +159,7 @@ for t in virtio-rng-pci pci-boot-clean virtio-rng-current virtio-rng-read virtio
 	guest_check $t virtio-rng
 done
 for t in nvram-found nvram-no-error nvram-rtas-log nvram-persist; do guest_check $t nvram-run2; done
+guest_check irqchip "virtio-rng with --irqchip xics"
 grep '^GUEST-INFO' "$out" | sed 's/^/# /'
 [ "$rc" = 0 ] && ok "virtio-rng: pvm exits 0" || not_ok "virtio-rng: pvm exits 0 (got $rc)"
 
@@ -218,6 +228,16 @@ err_case "missing kernel file" run -k /nonexistent -i $INITRD -m 512M
 err_case "kernel is a text file" run -k /etc/passwd -i $INITRD -m 512M
 err_case "-m 1K is too little memory" run -k $KERNEL -i $INITRD -m 1K
 err_case "--nvram file that is no NVRAM image" run -k $KERNEL -i $INITRD -m 512M --nvram /etc/passwd
+err_case "--irqchip bogus" run -k $KERNEL -i $INITRD -m 512M --irqchip bogus
+# XIVE exploitation exists only on a bare-metal host with 64 KiB pages.
+if [ "$irqchip" = xics ]; then
+	err_case "--irqchip xive on a host without XIVE exploitation" run -k $KERNEL -i $INITRD -m 512M --irqchip xive
+	if grep -q 'irqchip xive: ' $W/err.$((n - 1))/stderr 2>/dev/null || grep -q 'irqchip xive: ' $W/err.$n/stderr 2>/dev/null; then
+		ok "error: --irqchip xive says why ($(cat $W/err.*/stderr | grep -m1 'irqchip xive' | cut -c1-160))"
+	else
+		not_ok "error: --irqchip xive says why (no '--irqchip xive: ...' line)"
+	fi
+fi
 # Last: hide /dev/kvm.
 if [ -e /dev/kvm ]; then
 	mv /dev/kvm /dev/kvm.hidden
