@@ -118,6 +118,15 @@ static int enable_nested(struct kvm_state *ks)
 
 	switch (r) {
 	case 0:
+		/*
+		 * The host maps what the guest hypervisor maps for its own
+		 * guests in pages no smaller than its own (book3s_hv_nested.c:
+		 * "L1 guest page shift (12) less than our own (16)").
+		 */
+		if (sysconf(_SC_PAGESIZE) > 4096)
+			pr_info("--nested on a %ld KiB-page host: the guest's kernel must use pages "
+				"that large too, or its KVM guests never run",
+				sysconf(_SC_PAGESIZE) / 1024);
 		return 0;
 	case -EPERM:
 		pr_err("--nested: this host's kvm_hv has nesting off (modprobe kvm-hv nested=1)");
