@@ -23,7 +23,9 @@
 #   --no-pvm         do not run make and do not put ./pvm into the LPAR
 #   --tpm            give the LPAR a TPM 2.0: a fresh swtpm on this machine behind
 #                    QEMU's tpm-spapr device (the LPAR kernel's ibmvtpm driver
-#                    offers /dev/tpm0 and /dev/tpmrm0); swtpm ends with the run
+#                    offers /dev/tpm0 and /dev/tpmrm0); swtpm ends with the run.
+#                    bare: a ppc64el swtpm inside the host behind the kernel's
+#                    vTPM proxy (guest-tests/lab/lpar-vtpm), started before COMMAND
 #
 # COMMAND (words joined by spaces) runs as "/bin/sh -c" as root in / with
 # /usr/bin/pvm, /dev/kvm, /guest/vmlinux and /guest/initrd.cpio.gz present.
@@ -87,8 +89,6 @@ v1) nested=cap-nested-hv=on ;;
 bare) nested= ;;
 *) die 2 "--host must be v2, v1 or bare, not '$host'" ;;
 esac
-# tpm-spapr is a pseries device: a PowerNV machine has no vTPM to offer.
-[ $tpm = 0 ] || [ $host != bare ] || die 2 "--tpm needs a pseries host (v1 or v2): QEMU's powernv has no TPM device for the host kernel"
 
 [[ $cpus =~ ^[1-9][0-9]*$ ]] || die 2 "--cpus wants a positive integer"
 [[ $timeout =~ ^[1-9][0-9]*$ ]] || die 2 "--timeout wants a positive number of seconds"
@@ -108,6 +108,18 @@ for f in "$vmlinux" "$busybox" "$moddir"; do
 	[ -e "$f" ] || die 126 "$f missing: run scripts/deps.sh first"
 done
 command -v "$QEMU" >/dev/null || die 126 "$QEMU not found: run scripts/deps.sh first"
+# --tpm: tpm-spapr is a pseries device, so the bare host runs its own swtpm
+# (ppc64el, with its libraries: scripts/swtpm-ppc64el.sh) behind the kernel's
+# vTPM proxy; the LPARs get this machine's swtpm through QEMU (below).
+vtpm=0
+if [ $tpm = 1 ] && [ $host = bare ]; then
+	vtpm=1 tpm=0
+	swtpm_tree=$("$root/scripts/swtpm-ppc64el.sh") || die 126 "scripts/swtpm-ppc64el.sh failed"
+	adds+=("$swtpm_tree:/opt/swtpm" "$root/guest-tests/lab/lpar-vtpm:/lab/lpar-vtpm")
+	[ -n "$cmd" ] || cmd='exec sh -l'
+	cmd="sh /lab/lpar-vtpm || exit 126
+$cmd"
+fi
 [ $tpm = 0 ] || command -v swtpm >/dev/null || die 126 "swtpm not found: run scripts/deps.sh first"
 
 # Where cached initramfs pieces live; fall back to the user's cache when the
@@ -232,6 +244,15 @@ printf '%s\n' "$cmd" >"$s/lab/cmd"
 echo "$nonce" >"$s/lab/nonce"
 if [ $interactive = 1 ]; then echo interactive; else echo batch; fi >"$s/lab/mode"
 [ -z "$pvm" ] || install -m 755 "$pvm" "$s/usr/bin/pvm"
+if [ $vtpm = 1 ]; then
+	# The vTPM proxy module, here rather than in the cached base.
+	modules_resolve "$moddir" tpm_vtpm_proxy || die 126 "tpm_vtpm_proxy: see above"
+	mkdir -p "$s/lab/vtpm"
+	for n in "${modorder[@]}"; do
+		unpack_ko "${modfile[$n]}" >"$s/lab/vtpm/$n.ko"
+		echo "$n" >>"$s/lab/vtpm/load-order"
+	done
+fi
 for a in "${adds[@]}"; do
 	src=${a%%:*}
 	dst=$s${a#*:}

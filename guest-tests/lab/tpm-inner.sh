@@ -17,7 +17,7 @@
 # ppc64el TPM tools (only busybox), so the payload's SHA-256(old || digest)
 # is the expectation.
 #
-# Env: PVM (default pvm), LAB_HOST (v2|v1, labels known emulated-host
+# Env: PVM (default pvm), LAB_HOST (v2|v1|bare, labels known emulated-host
 #      failures), TPM_DEV (default /dev/tpmrm0), GUEST_TIMEOUT (s per
 #      functional run, default 300), STRESS_TIMEOUT (s, default 1800).
 PVM=${PVM:-pvm}
