@@ -9,8 +9,12 @@
 #
 # Cache layout ($PVM_CACHE, default /var/cache/pvm, outside the repo):
 #   sysroot/         ppc64el -dev packages unpacked (libfdt, liburing, libseccomp)
-#   kernel/vmlinux   Debian sid ppc64el kernel (uncompressed ELF)
+#   kernel/vmlinux   Debian sid ppc64el kernel, 4 KiB pages (powerpc64le
+#                    flavour; uncompressed ELF): the LPAR hosts' and the guests'
 #   kernel/modules/  its modules tree (lib/modules/<ver>)
+#   kernel-64k/vmlinux, kernel-64k/modules/
+#                    the same version's 64 KiB-page flavour (powerpc64le-64k):
+#                    the bare-metal lab host's kernel (docs/lab.md)
 #   busybox          static ppc64le busybox
 #   kselftest_harness.h (+ kselftest.h) from linux-source
 #   stamp-*          markers of completed steps
@@ -120,38 +124,50 @@ kernel_version() {
 		sed -n 's/^Depends:.*linux-image-\([0-9][^ ,]*\)-powerpc64le.*/\1/p' | sort -V | tail -n1
 }
 
-kernel() {
-	local ver
+# kernel_flavour FLAVOUR DIR STAMP: Debian's linux-image-<ver>-FLAVOUR (sid's
+# current version, the one linux-image-powerpc64le depends on) into
+# $CACHE/DIR/vmlinux and $CACHE/DIR/modules; $CACHE/STAMP records the version.
+kernel_flavour() {
+	local flavour=$1 dir=$CACHE/$2 stamp=$CACHE/$3 ver
 	ver=$(kernel_version)
 	[ -n "$ver" ] || { log "cannot resolve linux-image-powerpc64le in sid"; exit 1; }
-	if [ -f "$CACHE/stamp-kernel" ] && [ "$(cat "$CACHE/stamp-kernel")" = "$ver" ]; then
+	if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$ver" ]; then
 		return
 	fi
-	log "fetching Debian ppc64el kernel $ver"
-	rm -rf "$CACHE/kernel" "$CACHE/kpkg"
+	log "fetching Debian ppc64el kernel $ver-$flavour"
+	local kpkg=$CACHE/kpkg-$flavour
+	rm -rf "$dir" "$kpkg"
 	local img
-	for img in "linux-binary-$ver-powerpc64le" "linux-image-$ver-powerpc64le-unsigned" \
-		   "linux-image-$ver-powerpc64le"; do
+	for img in "linux-binary-$ver-$flavour" "linux-image-$ver-$flavour-unsigned" \
+		   "linux-image-$ver-$flavour"; do
 		if apt-cache show "$img:ppc64el" >/dev/null 2>&1; then
-			fetch_unpack "$img:ppc64el" "$CACHE/kpkg"
+			fetch_unpack "$img:ppc64el" "$kpkg"
 			break
 		fi
 	done
-	if apt-cache show "linux-modules-$ver-powerpc64le:ppc64el" >/dev/null 2>&1; then
-		fetch_unpack "linux-modules-$ver-powerpc64le:ppc64el" "$CACHE/kpkg"
+	if apt-cache show "linux-modules-$ver-$flavour:ppc64el" >/dev/null 2>&1; then
+		fetch_unpack "linux-modules-$ver-$flavour:ppc64el" "$kpkg"
 	fi
-	mkdir -p "$CACHE/kernel"
+	mkdir -p "$dir"
 	local vmlinuz
-	vmlinuz=$(find "$CACHE/kpkg" -name 'vmlinu[xz]*' -type f | head -n1)
-	[ -n "$vmlinuz" ] || { log "no vmlinuz in the kernel package"; exit 1; }
-	cp "$vmlinuz" "$CACHE/kernel/vmlinux"
+	vmlinuz=$(find "$kpkg" -name 'vmlinu[xz]*' -type f | head -n1)
+	[ -n "$vmlinuz" ] || { log "no vmlinuz in the $flavour kernel package"; exit 1; }
+	cp "$vmlinuz" "$dir/vmlinux"
 	local mdir
-	mdir=$(find "$CACHE/kpkg" -type d -path '*/lib/modules/*' -prune | head -n1)
+	mdir=$(find "$kpkg" -type d -path '*/lib/modules/*' -prune | head -n1)
+	[ -n "$mdir" ] || { log "no modules in the $flavour kernel packages"; exit 1; }
 	rm -f "$mdir"/vmlinu[xz]*
-	mv "$mdir" "$CACHE/kernel/modules"
-	rm -rf "$CACHE/kpkg"
-	echo "$ver" >"$CACHE/stamp-kernel"
+	mv "$mdir" "$dir/modules"
+	rm -rf "$kpkg"
+	echo "$ver" >"$stamp"
 }
+
+# The 4 KiB-page kernel: the LPAR hosts' (v1, v2) and every pvm guest's.
+kernel() { kernel_flavour powerpc64le kernel stamp-kernel; }
+
+# The 64 KiB-page kernel of the same version: the bare-metal host's
+# (scripts/lab.sh --host bare; docs/lab.md says why).
+kernel_64k() { kernel_flavour powerpc64le-64k kernel-64k stamp-kernel-64k; }
 
 busybox() {
 	[ -x "$CACHE/busybox" ] && return
@@ -184,6 +200,7 @@ apt_setup
 host_packages
 sysroot
 kernel
+kernel_64k
 busybox
 harness
 log "ready: cache in $CACHE"

@@ -10,7 +10,9 @@
 #   --host v2|v1|bare  v2/v1: a pseries LPAR whose nested KVM API is v2 =
 #                    cap-nested-papr (PowerVM style, default) or v1 = cap-nested-hv;
 #                    bare: a bare-metal POWER9 host (-M powernv9, skiboot firmware),
-#                    whose kernel runs KVM-HV in hypervisor mode with XIVE
+#                    whose kernel runs KVM-HV in hypervisor mode with XIVE and
+#                    is Debian's 64 KiB-page flavour (powerpc64le-64k); the
+#                    LPARs and every guest run the 4 KiB one (powerpc64le)
 #   --cpus N         LPAR vCPUs (default 2)         --mem SIZE  LPAR RAM (default 2G)
 #   --timeout SECS   give up after SECS (default 600; not applied with --interactive)
 #   --log FILE       also write the LPAR console to FILE
@@ -29,6 +31,9 @@
 #
 # COMMAND (words joined by spaces) runs as "/bin/sh -c" as root in / with
 # /usr/bin/pvm, /dev/kvm, /guest/vmlinux and /guest/initrd.cpio.gz present.
+# /guest/vmlinux is always the 4 KiB-page kernel (/guest/release: its
+# release); the host's own modules (LAB_MODULES, loaded at boot) are in
+# /lib/modules/lab/.
 # Its output is the console on stdout.
 #
 # Exit status: COMMAND's status; 124 timeout; 125 LPAR crashed or QEMU died
@@ -100,11 +105,22 @@ for a in "${adds[@]}"; do
 	esac
 done
 
-vmlinux=$CACHE/kernel/vmlinux
-moddir=$CACHE/kernel/modules
+# The guests' kernel (/guest/vmlinux) and modules: Debian's 4 KiB-page
+# flavour. The host kernel: the same on the LPARs; on the bare host the same
+# version's 64 KiB-page flavour (KVM's XIVE native mode needs host pages of
+# at least 64 KiB under its event queues; docs/lab.md).
+guest_vmlinux=$CACHE/kernel/vmlinux
+guest_moddir=$CACHE/kernel/modules
+if [ $host = bare ]; then
+	hostk=kernel-64k hostflavour=powerpc64le-64k
+else
+	hostk=kernel hostflavour=powerpc64le
+fi
+vmlinux=$CACHE/$hostk/vmlinux
+moddir=$CACHE/$hostk/modules
 busybox=$CACHE/busybox
 lpar_init=$root/guest-tests/lab/lpar-init
-for f in "$vmlinux" "$busybox" "$moddir"; do
+for f in "$vmlinux" "$moddir" "$guest_vmlinux" "$guest_moddir" "$busybox"; do
 	[ -e "$f" ] || die 126 "$f missing: run scripts/deps.sh first"
 done
 command -v "$QEMU" >/dev/null || die 126 "$QEMU not found: run scripts/deps.sh first"
@@ -169,20 +185,24 @@ mkcpio() {
 }
 
 # --- kernel modules: LAB_MODULES plus what their modinfo "depends=" names ---
+# From the host kernel's tree: a module loads only into its own flavour.
 . "$root/scripts/lib-modules.sh"
 # shellcheck disable=SC2086
 modules_resolve "$moddir" ${LAB_MODULES:-kvm-hv tun vhost_net} || die 126 "LAB_MODULES: see above"
 
 # --- base initramfs: busybox, init, modules, guest kernel (cached) ---
 base_key=$({
-	echo lab-base-1
-	sha256sum "$busybox" "$vmlinux" "$lpar_init" | cut -d' ' -f1
+	echo lab-base-2
+	sha256sum "$busybox" "$guest_vmlinux" "$lpar_init" | cut -d' ' -f1
+	echo "host kernel: $hostflavour"
 	for n in "${modorder[@]}"; do
 		echo "$n"
 		sha256sum <"${modfile[$n]}"
 	done
 } | sha256sum | cut -c1-16)
 base=$labdir/base-$base_key.cpio
+# A base in use counts as new for the clean-up below.
+[ ! -f "$base" ] || touch "$base" 2>/dev/null || true
 if [ ! -f "$base" ]; then
 	err "building LPAR base initramfs ($base)"
 	s=$tmp/base
@@ -196,15 +216,20 @@ if [ ! -f "$base" ]; then
 		unpack_ko "${modfile[$n]}" >"$s/lib/modules/lab/$n.ko"
 		echo "$n" >>"$s/lib/modules/lab/load-order"
 	done
-	cp "$vmlinux" "$s/guest/vmlinux"
+	cp "$guest_vmlinux" "$s/guest/vmlinux"
+	# Its release ("uname -r" in a guest), for checks in the LPAR.
+	grel=$(grep -a -o -m1 'Linux version [^ ]*' "$guest_vmlinux" | cut -d' ' -f3) ||
+		die 126 "no 'Linux version' string in $guest_vmlinux"
+	echo "$grel" >"$s/guest/release"
 	printf 'root:x:0:0:root:/root:/bin/sh\n' >"$s/etc/passwd"
 	printf 'root:x:0:\n' >"$s/etc/group"
 	chmod 1777 "$s/tmp"
 	mkcpio "$s" >"$base.tmp.$$"
 	mv "$base.tmp.$$" "$base"
 	rm -rf "$s"
-	# Keep the two newest bases only (each is ~55 MB).
-	ls -t "$labdir"/base-*.cpio 2>/dev/null | tail -n +3 | xargs -r rm -f
+	# Keep the three newest bases only (each is ~55 MB): the LPARs' and the
+	# bare host's differ (their kernels' modules).
+	ls -t "$labdir"/base-*.cpio 2>/dev/null | tail -n +4 | xargs -r rm -f
 fi
 
 # --- guest initramfs segment: /guest/initrd.cpio.gz (cached) ---
@@ -330,7 +355,7 @@ elapsed() {
 report_up() {
 	local kup=${1#*"$up_marker"}
 	kup=${kup%%@@*}
-	err "LPAR up in $(elapsed "$start") s (kernel uptime at init $kup s, host $host)"
+	err "LPAR up in $(elapsed "$start") s (kernel uptime at init $kup s, host $host, kernel $hostflavour)"
 }
 
 start=$EPOCHREALTIME

@@ -9,7 +9,8 @@
 #      modules from scripts/deps.sh; BUSYBOX overrides the busybox binary;
 #      GUEST_MODULES (default "virtio-rng pseries-rng virtio_blk ext4 virtio_net")
 #      names the kernel modules /init loads first (with their dependencies, from
-#      $PVM_CACHE/kernel/modules).
+#      GUEST_MODDIR, default $PVM_CACHE/kernel/modules: the 4 KiB-page kernel's;
+#      an initramfs for another kernel flavour needs that flavour's tree).
 set -euo pipefail
 
 die() { printf 'mk-guest-initrd: %s\n' "$*" >&2; exit 1; }
@@ -20,7 +21,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 src=$root/guest-tests/linux
 cache=${PVM_CACHE:-/var/cache/pvm}
 busybox=${BUSYBOX:-$cache/busybox}
-moddir=$cache/kernel/modules
+moddir=${GUEST_MODDIR:-$cache/kernel/modules}
 guest_modules=${GUEST_MODULES-virtio-rng pseries-rng virtio_blk ext4 virtio_net}
 
 [ -f "$busybox" ] || die "no busybox at $busybox (run scripts/deps.sh)"
@@ -40,7 +41,8 @@ if [ -d "$root/build/guest" ]; then
 	cp -R --preserve=mode "$root/build/guest/." "$stage/"
 fi
 chmod 755 "$stage/init"
-# Drivers the guest kernel has as modules (the same kernel runs as L1 and L2):
+# Drivers the guest kernel has as modules (by default the 4 KiB-page
+# kernel's, which every guest and the LPAR hosts run):
 # /lib/modules/guest/NAME.ko, loaded by /init in load-order's order.
 if [ -n "$guest_modules" ]; then
 	[ -d "$moddir" ] || die "no kernel modules at $moddir (run scripts/deps.sh)"

@@ -4,8 +4,13 @@
 # kvm-hv and runs pvm again, which boots an L3 Linux to /init (smoke checks)
 # and powers it off. Then the same without --nested: the L2's kvm-hv must
 # refuse to load and its pvm must fail with a clear message.
-# The L2 gets its hypervisor from a read-only disk holding a cpio archive of
-# this host's own kvm.ko, kvm-hv.ko, pvm, vmlinux and guest initramfs
+# The L2 runs this host's own kernel: KVM-HV takes no nested hypervisor
+# whose pages are smaller than its own, and the bare host's are 64 KiB
+# (scripts/lab-nested.sh adds that kernel and an initramfs with its modules
+# as /lab/nested/; without them the L2 runs /guest/vmlinux, which is then the
+# host's kernel too). It gets its hypervisor from a read-only disk holding a
+# cpio archive of this host's kvm.ko and kvm-hv.ko, pvm, and the L3's kernel
+# and initramfs, /guest/vmlinux (4 KiB pages) and /guest/initrd.cpio.gz
 # (guest-tests/linux/tests/nested). busybox sh; ends "N passed, M failed".
 #
 # Env: PVM (default pvm), LAB_HOST, GUEST_TIMEOUT (s per run, default 900).
@@ -30,6 +35,24 @@ size=$(wc -c <$W/payload.cpio)
 dd if=/dev/zero bs=1 count=$(((512 - size % 512) % 512)) 2>/dev/null >>$W/payload.cpio
 echo "# payload disk: $(wc -c <$W/payload.cpio) bytes ($(cd / && ls lib/modules/lab/kvm*.ko | tr '\n' ' '))"
 
+# The L2's kernel: the host's own.
+if [ -f /lab/nested/vmlinux ]; then
+	L2K=/lab/nested/vmlinux L2I=/lab/nested/initrd.cpio.gz L2REL=$(cat /lab/nested/release)
+else
+	L2K=/guest/vmlinux L2I=/guest/initrd.cpio.gz L2REL=$(cat /guest/release)
+fi
+echo "# L2 kernel $L2K ($L2REL), L3 kernel /guest/vmlinux ($(cat /guest/release))"
+# The L2's KVM modules must be built for the kernel it runs, and that must
+# have this host's page size.
+vermagic() { tr '\0' '\n' <"$1" | sed -n 's/^vermagic=\([^ ]*\).*/\1/p' | head -n1; }
+kvm_rel=$(vermagic /lib/modules/lab/kvm.ko)
+hv_rel=$(vermagic "$(ls /lib/modules/lab/kvm[-_]hv.ko | head -n1)")
+if [ "$L2REL" = "$(uname -r)" ] && [ "$kvm_rel" = "$L2REL" ] && [ "$hv_rel" = "$L2REL" ]; then
+	ok "the L2 runs the host's kernel and the payload's kvm.ko, kvm_hv.ko are built for it ($L2REL)"
+else
+	not_ok "the L2 runs the host's kernel and the payload's kvm.ko, kvm_hv.ko are built for it (host $(uname -r), L2 kernel '$L2REL', kvm.ko '$kvm_rel', kvm_hv.ko '$hv_rel')"
+fi
+
 # guest_checks FILE NAME...: each GUEST-TEST NAME line in FILE passed.
 guest_checks() {
 	f=$1
@@ -48,10 +71,10 @@ run() {
 	name=$1 want=$2
 	shift 2
 	out=$W/$name.out
-	echo "# \$ pvm run $* -m 2G -d payload.cpio,ro -p \"console=hvc0 pvmtest=nested pvmtest.nested=$want\""
+	echo "# \$ pvm run -k $L2K -i $L2I $* -m 2G -d payload.cpio,ro -p \"console=hvc0 pvmtest=nested pvmtest.nested=$want\""
 	t0=$(uptime_s)
 	{
-		timeout "$GUEST_TIMEOUT" "$PVM" run -k /guest/vmlinux -i /guest/initrd.cpio.gz -m 2G -c 1 \
+		timeout "$GUEST_TIMEOUT" "$PVM" run -k "$L2K" -i "$L2I" -m 2G -c 1 \
 			--name "$name" -d $W/payload.cpio,ro "$@" \
 			-p "console=hvc0 pvmtest=nested pvmtest.nested=$want" </dev/null 2>&1
 		echo $? >$W/rc
