@@ -124,7 +124,7 @@ static int enable_nested(struct kvm_state *ks)
 		 * "L1 guest page shift (12) less than our own (16)").
 		 */
 		if (sysconf(_SC_PAGESIZE) > 4096)
-			pr_info("--nested on a %ld KiB-page host: the guest's kernel must use pages "
+			pr_warn("--nested on a %ld KiB-page host: the guest's kernel must use pages "
 				"that large too, or its KVM guests never run",
 				sysconf(_SC_PAGESIZE) / 1024);
 		return 0;
