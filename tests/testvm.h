@@ -90,6 +90,18 @@ static inline void testvm__teardown(struct testvm *t)
 	t->cons[0] = t->cons[1] = -1;
 }
 
+/* A fresh fake accelerator with the capabilities o asks for. */
+static inline void testvm__fake_caps(const struct testvm_opts *o)
+{
+	fake_accel__reset();
+	fake_accel.xics = o->xics;
+	fake_accel.xive = o->xive;
+	fake_accel.xive_nr_servers = (o->max_cores > o->nr_cpus ? o->max_cores :
+				      o->nr_cpus ? o->nr_cpus : 1) * (o->threads ? o->threads : 1);
+	fake_accel.ioeventfd = o->ioeventfd;
+	fake_accel.irqfd = o->irqfd;
+}
+
 /* Returns 0 or -errno; on failure whatever was set up is torn down. */
 static inline int testvm__setup(struct testvm *t, const struct testvm_opts *o)
 {
@@ -125,13 +137,7 @@ static inline int testvm__setup(struct testvm *t, const struct testvm_opts *o)
 		       sizeof(u32) * MIN(o->nr_hvpipe, (unsigned int)HVPIPE_MAX_SOURCES));
 	memset(t, 0, sizeof(*t));
 	t->cons[0] = t->cons[1] = -1;
-	fake_accel__reset();
-	fake_accel.xics = o->xics;
-	fake_accel.xive = o->xive;
-	fake_accel.xive_nr_servers = (o->max_cores > o->nr_cpus ? o->max_cores :
-				      o->nr_cpus ? o->nr_cpus : 1) * (o->threads ? o->threads : 1);
-	fake_accel.ioeventfd = o->ioeventfd;
-	fake_accel.irqfd = o->irqfd;
+	testvm__fake_caps(o);
 
 	ret = vm__init(&t->vm, &cfg);
 	if (ret)
@@ -168,13 +174,7 @@ static inline int testvm__setup(struct testvm *t, const struct testvm_opts *o)
 		}
 	}
 	/* Start every test from a clean record, keeping the capabilities. */
-	fake_accel__reset();
-	fake_accel.xics = o->xics;
-	fake_accel.xive = o->xive;
-	fake_accel.xive_nr_servers = (o->max_cores > o->nr_cpus ? o->max_cores :
-				      o->nr_cpus ? o->nr_cpus : 1) * (o->threads ? o->threads : 1);
-	fake_accel.ioeventfd = o->ioeventfd;
-	fake_accel.irqfd = o->irqfd;
+	testvm__fake_caps(o);
 	return 0;
 fail:
 	testvm__teardown(t);
