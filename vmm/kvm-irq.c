@@ -59,6 +59,24 @@ static const char *xive_unavailable(struct kvm_state *ks, char *buf, size_t size
 	return NULL;
 }
 
+/*
+ * Whether the kernel command line has xive=off. QEMU learns that a guest
+ * will not drive XIVE from its CAS request (prom_init leaves XIVE out when
+ * it sees xive=off); pvm boots without CAS, so it reads the same wish here.
+ */
+static bool guest_refuses_xive(const char *params)
+{
+	const char *p = params;
+	size_t n = strlen("xive=off");
+
+	while (p && (p = strstr(p, "xive=off"))) {
+		if ((p == params || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
+			return true;
+		p += n;
+	}
+	return false;
+}
+
 int kvm__irqchip_init(struct vm *vm)
 {
 	struct kvm_state *ks = KS(vm);
@@ -81,6 +99,10 @@ int kvm__irqchip_init(struct vm *vm)
 		ks->src_shadow = calloc(IRQ_MAX_SOURCES, sizeof(*ks->src_shadow));
 		if (!ks->src_shadow)
 			return PVM_EXIT_NOMEM;
+	}
+	if (want == IRQCHIP_AUTO && !why && guest_refuses_xive(vm->cfg.params)) {
+		pr_info("interrupt controller: XICS, as the guest's xive=off asks");
+		want = IRQCHIP_XICS;
 	}
 	if (want != IRQCHIP_XICS && !why) {
 		if (!kvm__xive_create(vm))
