@@ -79,7 +79,6 @@ int kvm__xive_create(struct vm *vm);
 int kvm__xive_source(struct vm *vm, u32 lisn, bool lsi);
 int kvm__xive_connect(struct vm *vm, struct vcpu *v, int vcpu_fd);
 int kvm__xive_vcpu_reset(int vcpu_fd);
-int kvm__xive_vm_reset(struct vm *vm);
 
 static inline struct kvm_state *KS(struct vm *vm)
 {

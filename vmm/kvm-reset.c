@@ -23,9 +23,12 @@ int accel__reset(struct vm *vm)
 	ks->lpcr_bits = ks->lpcr_power_on;
 	__atomic_add_fetch(&ks->lpcr_gen, 1, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&vm->lock);
-	/* XIVE: every source masked, every event queue gone, as at power-on. */
+	/*
+	 * XIVE: every source masked, every event queue gone, as at power-on
+	 * (H_INT_RESET's reset); irq__reset() then creates pvm's sources again.
+	 */
 	if (ks->xive_fd >= 0) {
-		int r = kvm__xive_vm_reset(vm);
+		int r = accel__xive_reset(vm);
 
 		if (r)
 			return r;

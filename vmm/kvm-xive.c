@@ -171,12 +171,6 @@ int kvm__xive_vcpu_reset(int vcpu_fd)
 	return one_reg(vcpu_fd, KVM_SET_ONE_REG, KVM_REG_PPC_VP_STATE, vp);
 }
 
-/* Guest reboot: as H_INT_RESET; irq__reset() then creates pvm's sources again. */
-int kvm__xive_vm_reset(struct vm *vm)
-{
-	return accel__xive_reset(vm);
-}
-
 /* ---- accel.h ---- */
 
 int accel__xive_info(struct vm *vm, struct accel_xive_info *info)
