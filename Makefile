@@ -119,7 +119,7 @@ SAN_ASAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fra
 # guest's, which ThreadSanitizer never sees; host threads share a ring only
 # under the transport's lock, which it does see.
 SAN_TSAN := -fsanitize=thread -Wno-tsan
-TSAN_TESTS := races boot-trace control control-dir console tpm watchdog hvpipe-control mmio virtio-console virtio-blk virtio-net
+TSAN_TESTS := races loader boot-trace control control-dir console tpm watchdog hvpipe-control mmio virtio-console virtio-blk virtio-net
 unit-asan:
 	@$(MAKE) -s --no-print-directory HOSTBUILD=$(BUILD)/asan HOST_SAN='$(SAN_ASAN)' \
 		UNIT_NAME=unit-asan LAYER_CHECK= unit

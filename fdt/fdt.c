@@ -220,7 +220,12 @@ static int fdt_build(struct vm *vm, void *fdt, u32 size)
 	bool irqchip = accel__has_cap(vm, ACCEL_CAP_IRQCHIP);
 	bool xive = irqchip && accel__has_cap(vm, ACCEL_CAP_XIVE);
 
-	TRY(fdt_create(fdt, size));
+	/*
+	 * Without sharing property names: libfdt finds a name already in the
+	 * strings block by trying every byte offset, which made 90% of the
+	 * build's time (14 times slower, for a tree 8% smaller).
+	 */
+	TRY(fdt_create_with_flags(fdt, size, FDT_CREATE_FLAG_NO_NAME_DEDUP));
 	TRY(fdt_add_reservemap_entry(fdt, vm->rtas_base, vm->rtas_size));
 	TRY(fdt_finish_reservemap(fdt));
 

@@ -69,7 +69,9 @@ if n_rounds:
 tr = {k[1][6:]: med("pvm-trace", k[1]) for k in vals if k[0] == "pvm-trace" and k[1].startswith("trace_")}
 if tr:
     print("pvm's boot breakdown (pvm run --boot-trace, medians; s from pvm's main())")
-    for k, what in (("images_checked", "kernel headers checked"), ("images_loaded", "loaded into guest RAM"),
+    for k, what in (("images_checked", "kernel headers checked"),
+                    ("threads_started", "vCPU threads started (filters loading)"),
+                    ("images_loaded", "loaded into guest RAM"),
                     ("fdt_built", "device tree built"), ("first_kvm_run", "first KVM_RUN (pvm's share ends)"),
                     ("first_console_output", "guest's first console output"), ("guest_init", "guest /init")):
         print("  %-36s %s" % (what, fmt(tr.get(k), "s")))

@@ -434,7 +434,12 @@ TEST_F(fdt, vm_build_fdt_in_guest)
 	const u8 *fdt = self->t.ram + vm->fdt_addr;
 	u8 stub[RTAS_STUB_SIZE];
 
+	/* Only the packed tree is written: guest RAM after it stays as it was. */
+	memset(self->t.ram + vm->fdt_addr, 0x5a, FDT_MAX_SIZE);
 	ASSERT_EQ(0, vm__build_fdt(vm));
+	EXPECT_GT(FDT_MAX_SIZE / 8, fdt_totalsize(fdt));
+	EXPECT_EQ(0x5a, fdt[fdt_totalsize(fdt)]);
+	EXPECT_EQ(0x5a, fdt[FDT_MAX_SIZE - 1]);
 	rtas__stub(stub);
 	EXPECT_EQ(0, memcmp(self->t.ram + vm->rtas_base, stub, sizeof(stub)));
 	ASSERT_EQ(0, fdt_check_header(fdt));

@@ -525,4 +525,40 @@ TEST(read_short_file)
 	loader__close(&src);
 }
 
+/*
+ * A read of tens of MiB is shared between readers on several CPUs, split at
+ * 2 MiB boundaries of the destination: every byte lands where it belongs,
+ * from an odd offset to an odd address, and a file that shrank under it is
+ * still -ESTALE whichever reader finds the end.
+ */
+TEST(large_read_split_between_readers)
+{
+	const u64 len = 13 * SZ_1M + 4321, off = 777;
+	u8 *data = malloc(off + len), *dst = malloc(len + 64), *d = dst + 3;
+	struct load_src src;
+	char path[64];
+	u64 i;
+
+	ASSERT_NE(NULL, data);
+	ASSERT_NE(NULL, dst);
+	for (i = 0; i < off + len; i++)
+		data[i] = (u8)(i * 2654435761u >> 13);
+	ASSERT_EQ(0, write_file(path, sizeof(path), "big", data, off + len));
+	ASSERT_EQ(0, loader__open(path, SZ_1G, &src));
+	memset(dst, FILL, len + 64);
+	EXPECT_EQ(0, loader__read(&src, off, d, len));
+	EXPECT_EQ(0, memcmp(d, data + off, len));
+	EXPECT_EQ(FILL, dst[2]);
+	EXPECT_EQ(FILL, d[len]);
+	EXPECT_EQ(0, src.read_err);
+	/* Cut in the first quarter: the first reader's part ends early. */
+	ASSERT_EQ(0, truncate(path, off + SZ_1M));
+	EXPECT_EQ(-ESTALE, loader__read(&src, off, d, len));
+	EXPECT_EQ(-ESTALE, src.read_err);
+	loader__close(&src);
+	unlink(path);
+	free(data);
+	free(dst);
+}
+
 TEST_HARNESS_MAIN

@@ -22,6 +22,10 @@
  * with sandbox__allow() while the VM is set up.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/mman.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <ucontext.h>
@@ -44,13 +48,18 @@
 #define MAX_NR 1024
 #define MAX_EXTRA 16
 
-static bool enabled;
+static bool enabled, prepared;
 /* Syscall names by number, made before any filter (the handler cannot allocate). */
 static char *names[MAX_NR];
 static __thread const char *thread_kind = "pvm";
 static int extra[SANDBOX_KINDS][MAX_EXTRA], nr_extra[SANDBOX_KINDS];
 static unsigned long extra_ioctls[SANDBOX_KINDS][MAX_EXTRA];
 static unsigned int nr_extra_ioctls[SANDBOX_KINDS];
+/* Each kind's filter, compiled once (compile()). */
+static struct sock_fprog progs[SANDBOX_KINDS];
+static pthread_mutex_t progs_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int compile(enum sandbox_kind kind);
 
 /* What every thread needs: memory, locks, time, signals, its own exit. */
 static const int common_calls[] = {
@@ -114,6 +123,9 @@ int sandbox__allow_syscall(enum sandbox_kind kind, const char *name)
 
 	if (nr == __NR_SCMP_ERROR)
 		return -EINVAL;
+	/* Too late: threads may have made their filters. */
+	if (prepared)
+		return -EBUSY;
 	if (nr_extra[kind] == MAX_EXTRA)
 		return -ENOSPC;
 	extra[kind][nr_extra[kind]++] = nr;
@@ -127,6 +139,8 @@ int sandbox__allow_ioctl(enum sandbox_kind kind, unsigned long request)
 	for (i = 0; i < nr_extra_ioctls[kind]; i++)
 		if (extra_ioctls[kind][i] == request)
 			return 0;
+	if (prepared)
+		return -EBUSY;
 	if (nr_extra_ioctls[kind] == MAX_EXTRA)
 		return -ENOSPC;
 	extra_ioctls[kind][nr_extra_ioctls[kind]++] = request;
@@ -170,7 +184,7 @@ int sandbox__prepare(void)
 	struct sigaction sa = { .sa_sigaction = violation, .sa_flags = SA_SIGINFO };
 	int nr;
 
-	enabled = true;
+	enabled = prepared = true;
 	/* glibc reads /etc/localtime on its first time conversion: do it now. */
 	tzset();
 	for (nr = 0; nr < MAX_NR; nr++)
@@ -209,15 +223,12 @@ static int add_ioctls(scmp_filter_ctx ctx, const unsigned long *req, unsigned in
 	return 0;
 }
 
-int sandbox__enter(enum sandbox_kind kind)
+/* The kind's rules in a new libseccomp context: *out, or -errno. */
+static int build(enum sandbox_kind kind, scmp_filter_ctx *out)
 {
-	scmp_filter_ctx ctx;
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_TRAP);
 	int ret;
 
-	thread_kind = kind == SANDBOX_VCPU ? "vCPU" : kind == SANDBOX_IO ? "I/O" : "main";
-	if (!enabled)
-		return 0;
-	ctx = seccomp_init(SCMP_ACT_TRAP);
 	if (!ctx)
 		return -ENOMEM;
 	ret = add_all(ctx, common_calls, ARRAY_SIZE(common_calls));
@@ -228,7 +239,7 @@ int sandbox__enter(enum sandbox_kind kind)
 			ret = add_all(ctx, extra[SANDBOX_IO], nr_extra[SANDBOX_IO]);
 		if (!ret)
 			ret = add_ioctls(ctx, extra_ioctls[SANDBOX_IO], nr_extra_ioctls[SANDBOX_IO]);
-		goto load;
+		goto out;
 	}
 	if (!ret)
 		ret = add_ioctls(ctx, vcpu_ioctls, ARRAY_SIZE(vcpu_ioctls));
@@ -256,10 +267,84 @@ int sandbox__enter(enum sandbox_kind kind)
 		if (!ret)
 			ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(seccomp), 0);
 	}
-load:
-	if (!ret)
-		ret = seccomp_load(ctx);
+out:
+	if (ret)
+		seccomp_release(ctx);
+	else
+		*out = ctx;
+	return ret;
+}
+
+/*
+ * The kind's filter as the BPF program seccomp_load() would load, made once
+ * (libseccomp 2.5 exports it only to a file descriptor): turning the rules
+ * into BPF took milliseconds of every vCPU thread's start.
+ */
+static int compile(enum sandbox_kind kind)
+{
+	scmp_filter_ctx ctx;
+	struct sock_filter *insns = NULL;
+	off_t len;
+	int fd, ret = build(kind, &ctx);
+
+	if (ret)
+		return ret;
+	fd = memfd_create("pvm-seccomp", MFD_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		goto out;
+	}
+	ret = seccomp_export_bpf(ctx, fd);
+	if (ret)
+		goto out;
+	len = lseek(fd, 0, SEEK_END);
+	if (len <= 0 || len % sizeof(*insns) || len / sizeof(*insns) > BPF_MAXINSNS) {
+		ret = -E2BIG;
+		goto out;
+	}
+	insns = malloc(len);
+	if (!insns) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	if (pread(fd, insns, len, 0) != len) {
+		ret = -EIO;
+		free(insns);
+		goto out;
+	}
+	progs[kind].filter = insns;
+	progs[kind].len = len / sizeof(*insns);
+out:
+	if (fd >= 0)
+		close(fd);
 	seccomp_release(ctx);
+	return ret;
+}
+
+int sandbox__enter(enum sandbox_kind kind)
+{
+	unsigned int k;
+	int ret = 0;
+
+	thread_kind = kind == SANDBOX_VCPU ? "vCPU" : kind == SANDBOX_IO ? "I/O" : "main";
+	if (!enabled)
+		return 0;
+	/*
+	 * The first thread of a kind makes its filter (the boot's vCPU threads
+	 * while the images are read). The main thread makes all of them before
+	 * its own, which has no memfd_create: threads it starts later (hot-added
+	 * vCPUs) find theirs ready.
+	 */
+	pthread_mutex_lock(&progs_lock);
+	for (k = 0; k < SANDBOX_KINDS && !ret; k++)
+		if ((k == kind || kind == SANDBOX_MAIN) && !progs[k].filter)
+			ret = compile(k);
+	pthread_mutex_unlock(&progs_lock);
+	/* What seccomp_load() does: no_new_privs, then the filter. */
+	if (!ret && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		ret = -errno;
+	if (!ret && syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &progs[kind]))
+		ret = -errno;
 	if (ret)
 		pr_err("sandbox: cannot load the %s thread's seccomp filter: %s", thread_kind,
 		       strerror(-ret));

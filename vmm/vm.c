@@ -6,6 +6,8 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <libfdt.h>
+
 #include "pvm/accel.h"
 #include "pvm/fdt.h"
 #include "pvm/hcall.h"
@@ -166,15 +168,37 @@ int vm__load(struct vm *vm, struct load_src *kernel, struct load_src *initrd)
 	return 0;
 }
 
+/*
+ * Built in pvm's memory and copied in at its packed size: libfdt's
+ * fdt_create() clears the whole buffer it is given, and the guest's tree is
+ * a few KiB of the 1 MiB it may grow to. Writing only those keeps pvm from
+ * touching guest pages the guest may never use, and off the boot's path.
+ */
 int vm__build_fdt(struct vm *vm)
 {
-	void *fdt = gmem__ptr(&vm->mem, vm->fdt_addr, FDT_MAX_SIZE);
+	void *dst = gmem__ptr(&vm->mem, vm->fdt_addr, FDT_MAX_SIZE), *buf = NULL;
+	u32 size = SZ_64K;
 	int ret;
 
-	if (!fdt)
+	if (!dst)
 		return -E2BIG;
-	ret = fdt__build(vm, fdt, FDT_MAX_SIZE);
-	if (ret)
+	for (;;) {
+		void *p = realloc(buf, size);
+
+		if (!p) {
+			ret = -ENOMEM;
+			break;
+		}
+		buf = p;
+		ret = fdt__build(vm, buf, size);
+		if (ret != -ENOSPC || size >= FDT_MAX_SIZE)
+			break;
+		size = MIN(size * 2, (u32)FDT_MAX_SIZE);
+	}
+	if (!ret)
+		memcpy(dst, buf, fdt_totalsize(buf));
+	else
 		pr_err("cannot build the device tree: %s", strerror(-ret));
+	free(buf);
 	return ret;
 }

@@ -162,6 +162,7 @@ case " $PARTS " in *" boot "*)
 					case $what in
 					# "images read": pvm before it read the images straight into guest RAM.
 					"images checked"* | "images read"*) k=images_checked ;;
+					"vCPU threads started"*) k=threads_started ;;
 					"images loaded"*) k=images_loaded ;;
 					"device tree built"*) k=fdt_built ;;
 					"first KVM_RUN"*) k=first_kvm_run ;;

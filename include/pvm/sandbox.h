@@ -19,7 +19,7 @@ void sandbox__disable(void);
 int sandbox__enter(enum sandbox_kind kind);
 /*
  * A feature's extra system call for a thread kind (by name, e.g. "openat"),
- * added while the VM is set up, before any thread loads its filter.
+ * added while the VM is set up, before sandbox__prepare() (-EBUSY after).
  */
 int sandbox__allow_syscall(enum sandbox_kind kind, const char *name);
 
