@@ -185,6 +185,12 @@ int cmd_run(int argc, char **argv)
 		pr_err("cannot set up the sandbox (pvm run --no-sandbox runs without)");
 		return PVM_EXIT_INTERNAL;
 	}
+	/* Before any thread starts: threads inherit the blocked signals. */
+	sig_fd = setup_signals();
+	if (sig_fd < 0) {
+		pr_err("cannot set up signal handling: %s", strerror(-sig_fd));
+		return PVM_EXIT_INTERNAL;
+	}
 	/*
 	 * The vCPU threads start now, stopped: each loads its filter (the
 	 * kernel takes milliseconds to take one in) and parks while the images
@@ -216,11 +222,6 @@ int cmd_run(int argc, char **argv)
 	if (modules__start(&vm) || control__init(&vm))
 		return stop_parked(&vm, PVM_EXIT_USAGE);
 	boot_trace__mark("modules started, control socket up");
-	sig_fd = setup_signals();
-	if (sig_fd < 0) {
-		pr_err("cannot set up signal handling: %s", strerror(-sig_fd));
-		return stop_parked(&vm, PVM_EXIT_INTERNAL);
-	}
 	/* On a terminal, say where pvm starts and ends: LPAR and guest look alike. */
 	banners = isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
 	if (banners)

@@ -58,6 +58,7 @@ static unsigned int nr_extra_ioctls[SANDBOX_KINDS];
 /* Each kind's filter, compiled once (compile()). */
 static struct sock_fprog progs[SANDBOX_KINDS];
 static pthread_mutex_t progs_lock = PTHREAD_MUTEX_INITIALIZER;
+static int bpf_fd = -1;
 
 static int compile(enum sandbox_kind kind);
 
@@ -191,7 +192,9 @@ int sandbox__prepare(void)
 		names[nr] = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
 	if (sigaction(SIGSYS, &sa, NULL))
 		return -errno;
-	return 0;
+	/* Where compile() exports filters: taken now, so no thread runs out of fds. */
+	bpf_fd = memfd_create("pvm-seccomp", MFD_CLOEXEC);
+	return bpf_fd < 0 ? -errno : 0;
 }
 
 static int add_all(scmp_filter_ctx ctx, const int *calls, unsigned int n)
@@ -285,19 +288,18 @@ static int compile(enum sandbox_kind kind)
 	scmp_filter_ctx ctx;
 	struct sock_filter *insns = NULL;
 	off_t len;
-	int fd, ret = build(kind, &ctx);
+	int ret = build(kind, &ctx);
 
 	if (ret)
 		return ret;
-	fd = memfd_create("pvm-seccomp", MFD_CLOEXEC);
-	if (fd < 0) {
+	if (ftruncate(bpf_fd, 0) || lseek(bpf_fd, 0, SEEK_SET)) {
 		ret = -errno;
 		goto out;
 	}
-	ret = seccomp_export_bpf(ctx, fd);
+	ret = seccomp_export_bpf(ctx, bpf_fd);
 	if (ret)
 		goto out;
-	len = lseek(fd, 0, SEEK_END);
+	len = lseek(bpf_fd, 0, SEEK_END);
 	if (len <= 0 || len % sizeof(*insns) || len / sizeof(*insns) > BPF_MAXINSNS) {
 		ret = -E2BIG;
 		goto out;
@@ -307,7 +309,7 @@ static int compile(enum sandbox_kind kind)
 		ret = -ENOMEM;
 		goto out;
 	}
-	if (pread(fd, insns, len, 0) != len) {
+	if (pread(bpf_fd, insns, len, 0) != len) {
 		ret = -EIO;
 		free(insns);
 		goto out;
@@ -315,8 +317,6 @@ static int compile(enum sandbox_kind kind)
 	progs[kind].filter = insns;
 	progs[kind].len = len / sizeof(*insns);
 out:
-	if (fd >= 0)
-		close(fd);
 	seccomp_release(ctx);
 	return ret;
 }
@@ -332,13 +332,17 @@ int sandbox__enter(enum sandbox_kind kind)
 	/*
 	 * The first thread of a kind makes its filter (the boot's vCPU threads
 	 * while the images are read). The main thread makes all of them before
-	 * its own, which has no memfd_create: threads it starts later (hot-added
-	 * vCPUs) find theirs ready.
+	 * its own and lets go of the memfd: threads it starts later (hot-added
+	 * vCPUs, a reboot's) find theirs ready, and the fd count stays flat.
 	 */
 	pthread_mutex_lock(&progs_lock);
 	for (k = 0; k < SANDBOX_KINDS && !ret; k++)
 		if ((k == kind || kind == SANDBOX_MAIN) && !progs[k].filter)
 			ret = compile(k);
+	if (kind == SANDBOX_MAIN && bpf_fd >= 0) {
+		close(bpf_fd);
+		bpf_fd = -1;
+	}
 	pthread_mutex_unlock(&progs_lock);
 	/* What seccomp_load() does: no_new_privs, then the filter. */
 	if (!ret && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
