@@ -181,8 +181,9 @@ int cmd_run(int argc, char **argv)
 	 */
 	if (cfg.no_sandbox) {
 		sandbox__disable();
-	} else if (sandbox__prepare()) {
-		pr_err("cannot set up the sandbox (pvm run --no-sandbox runs without)");
+	} else if ((ret = sandbox__prepare())) {
+		pr_err("cannot set up the sandbox: %s (pvm run --no-sandbox runs without)",
+		       strerror(-ret));
 		return PVM_EXIT_INTERNAL;
 	}
 	/* Before any thread starts: threads inherit the blocked signals. */
