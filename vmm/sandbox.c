@@ -234,7 +234,13 @@ static int build(enum sandbox_kind kind, scmp_filter_ctx *out)
 
 	if (!ctx)
 		return -ENOMEM;
-	ret = add_all(ctx, common_calls, ARRAY_SIZE(common_calls));
+	/*
+	 * Every exit is a KVM_RUN ioctl through the vCPU filter: ioctl is
+	 * tested first, and KVM_RUN first among its requests (vcpu_ioctls).
+	 */
+	ret = seccomp_syscall_priority(ctx, SCMP_SYS(ioctl), 255);
+	if (!ret)
+		ret = add_all(ctx, common_calls, ARRAY_SIZE(common_calls));
 	if (kind == SANDBOX_IO) {
 		if (!ret)
 			ret = add_ioctls(ctx, io_ioctls, ARRAY_SIZE(io_ioctls));
