@@ -6,11 +6,14 @@
 # ratios, writes the figures and charts (docs/performance.md explains them).
 # It is not a test: no pass/fail, not part of scripts/test.sh.
 #
-#   scripts/bench.sh [--host v1|v2] [--rounds N] [--parts "boot hcall scale blk net"]
+#   scripts/bench.sh [--host v1|v2|bare] [--rounds N] [--parts "boot hcall scale blk net"]
 #                    [--out DIR] [--no-qemu] [other lab.sh options]
 #
-#   --host v1|v2   the LPAR's nested API (default v1: the v2 host delivers no
-#                  interrupt to an L2, so no virtio-blk request completes there)
+#   --host H       v1 (default) or v2: the LPAR's nested API (the v2 host
+#                  delivers no interrupt to an L2, so no virtio-blk request
+#                  completes there); bare: the bare-metal POWER9 host (KVM-HV in
+#                  hypervisor mode, 64 KiB pages; pvm's guest gets XIVE,
+#                  QEMU's the in-kernel XICS on XIVE)
 #   --rounds N     boots per VMM for the boot figures (default 5)
 #   --parts LIST   boot, hcall, scale, blk, net (default all; guest-tests/lab/bench-inner.sh)
 #   --out DIR      results (default build/bench): results.txt, raw.txt, *.dat
@@ -29,7 +32,7 @@ host=v1 rounds=5 parts="boot hcall scale blk net" out=$root/build/bench qemu=1
 lab_args=()
 while [ $# -gt 0 ]; do
 	case $1 in
-	--host) host=${2:?--host needs v1 or v2}; shift 2 ;;
+	--host) host=${2:?--host needs v1, v2 or bare}; shift 2 ;;
 	--rounds) rounds=${2:?--rounds needs a number}; shift 2 ;;
 	--parts) parts=${2:?--parts needs a list}; shift 2 ;;
 	--out) out=${2:?--out needs a directory}; shift 2 ;;
@@ -38,7 +41,7 @@ while [ $# -gt 0 ]; do
 	*) lab_args+=("$1"); shift ;;
 	esac
 done
-case $host in v1 | v2) ;; *) echo "bench: --host must be v1 or v2" >&2; exit 2 ;; esac
+case $host in v1 | v2 | bare) ;; *) echo "bench: --host must be v1, v2 or bare" >&2; exit 2 ;; esac
 [[ $rounds =~ ^[1-9][0-9]*$ ]] || { echo "bench: --rounds wants a positive integer" >&2; exit 2; }
 for p in $parts; do
 	case $p in boot | hcall | scale | blk | net) ;; *) echo "bench: unknown part '$p'" >&2; exit 2 ;; esac
@@ -76,7 +79,11 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -
 	echo "== pvm against QEMU/KVM (scripts/bench.sh) =="
 	echo "date:    $(date -u '+%Y-%m-%d %H:%M UTC'); commit $commit; $elapsed s"
 	echo "L0:      QEMU TCG (software POWER9) on $(uname -m): ${cpu:-unknown CPU}, $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
-	echo "LPAR:    nested API $host, 2 vCPUs, 4 GiB; guest: Debian's ppc64el kernel, busybox initramfs, 1 vCPU, 512 MiB"
+	if [ "$host" = bare ]; then
+		echo "host:    bare-metal POWER9 (QEMU powernv9, skiboot), 64 KiB-page kernel, 2 CPUs, 4 GiB; guest: Debian's ppc64el kernel, busybox initramfs, 1 vCPU, 512 MiB"
+	else
+		echo "LPAR:    nested API $host, 2 vCPUs, 4 GiB; guest: Debian's ppc64el kernel, busybox initramfs, 1 vCPU, 512 MiB"
+	fi
 	grep -m1 '^# QEMU:' "$raw" | sed 's/^# QEMU: /QEMU:    /'
 	echo "CAVEAT:  every layer runs under TCG emulation; ratios mean more than absolute figures."
 	echo
