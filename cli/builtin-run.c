@@ -25,7 +25,6 @@
 #include "cli/run-options.h"
 #include "pvm/vm.h"
 
-
 /*
  * The guest asked to reboot (or a watchdog did): the same machine starts
  * again in this process — every module reset, the images read again, a new

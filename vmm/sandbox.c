@@ -60,8 +60,6 @@ static struct sock_fprog progs[SANDBOX_KINDS];
 static pthread_mutex_t progs_lock = PTHREAD_MUTEX_INITIALIZER;
 static int bpf_fd = -1;
 
-static int compile(enum sandbox_kind kind);
-
 /* What every thread needs: memory, locks, time, signals, its own exit. */
 static const int common_calls[] = {
 	SCMP_SYS(futex), SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mprotect),
