@@ -185,7 +185,12 @@ int cmd_run(int argc, char **argv)
 		       strerror(-ret));
 		return PVM_EXIT_INTERNAL;
 	}
-	/* Before any thread starts: threads inherit the blocked signals. */
+	/*
+	 * Before any thread starts: threads inherit the blocked signals (a
+	 * thread without them blocked takes SIGTERM's default action for the
+	 * whole process). A signal during the rest of the set-up waits in the
+	 * signalfd and stops the guest as soon as the event loop runs.
+	 */
 	sig_fd = setup_signals();
 	if (sig_fd < 0) {
 		pr_err("cannot set up signal handling: %s", strerror(-sig_fd));
