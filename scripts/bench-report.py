@@ -46,6 +46,24 @@ def ratio(a, b):
     return "%.2f" % (a / b) if a is not None and b else "-"
 
 
+def paired(a, b, fig):
+    """Per-round ratios a/b: the parts run the VMMs alternately, so round i of
+    one sits next to round i of the other in time, and a slow stretch of the
+    emulated host weighs on both. None unless both have every round."""
+    x, y = vals.get((a, fig)), vals.get((b, fig))
+    if not x or not y or len(x) != len(y) or not all(y):
+        return None
+    return [i / j for i, j in zip(x, y)]
+
+
+def paired_text(r, lower_better=True):
+    if not r:
+        return "-"
+    won = sum(1 for x in r if (x < 1 if lower_better else x > 1))
+    return "median %.2f, %.2f-%.2f; pvm ahead in %d of %d rounds" % (
+        statistics.median(r), min(r), max(r), won, len(r))
+
+
 def row(cells, widths):
     return "  ".join(str(c).ljust(w) for c, w in zip(cells, widths))
 
@@ -91,9 +109,10 @@ if q and p:
 p = med("pvm", "rss_outside_guest_ram")
 if p:
     targets.append(("resident memory outside guest RAM <= 5 MiB", "%.1f MiB" % (p / 1024), p <= 5 * 1024))
-q, p = med("qemu", "rtas_roundtrip"), med("pvm", "rtas_roundtrip")
-if q and p:
-    targets.append(("userspace call round trip <= 0.8 x QEMU's", "%.2f x" % (p / q), p <= 0.8 * q))
+for fig, what in (("rtas_roundtrip", "median batch"), ("rtas_roundtrip_call_p50", "median call")):
+    q, p = med("qemu", fig), med("pvm", fig)
+    if q and p:
+        targets.append(("userspace call round trip <= 0.8 x QEMU's (%s)" % what, "%.2f x" % (p / q), p <= 0.8 * q))
 for fig in BLK:
     q, p = med("qemu", fig), med("pvm", fig)
     if q and p:
@@ -116,9 +135,21 @@ if any(med(v, "rtas_roundtrip") for v in ("pvm", "qemu")):
     print(row(("round trip, median batch", fmt(q), fmt(p), ratio(p, q), "us"), W))
     q2, p2 = med("qemu", "rtas_roundtrip_min"), med("pvm", "rtas_roundtrip_min")
     print(row(("round trip, best batch", fmt(q2), fmt(p2), ratio(p2, q2), "us"), W))
+    for fig, what in (("rtas_roundtrip_call_p50", "single calls, median"),
+                      ("rtas_roundtrip_call_p10", "single calls, 10th percentile")):
+        q3, p3 = med("qemu", fig), med("pvm", fig)
+        if q3 or p3:
+            print(row(("round trip, " + what, fmt(q3), fmt(p3), ratio(p3, q3), "us"), W))
     n = med("pvm-nosandbox", "rtas_roundtrip")
     if n is not None:
         print(row(("pvm --no-sandbox, median batch", "", fmt(n), ratio(n, q), "us"), W))
+    n = med("pvm-nosandbox", "rtas_roundtrip_call_p50")
+    if n is not None:
+        print(row(("pvm --no-sandbox, median call", "", fmt(n), ratio(n, med("qemu", "rtas_roundtrip_call_p50")), "us"), W))
+    for fig, what in (("rtas_roundtrip", "median batch"), ("rtas_roundtrip_call_p50", "median call")):
+        r = paired("pvm", "qemu", fig)
+        if r:
+            print("  pvm/QEMU round by round, %s: %s" % (what, paired_text(r)))
     print()
 
 blk = [f for f in BLK if any(med(v, f) for v in ("pvm", "qemu"))]
@@ -144,6 +175,11 @@ if any(med(v, f) for f, _ in NET for v in ("pvm", "qemu")):
         q, p, qv, pv = (med(v, fig) for v in ("qemu", "pvm", "qemu-vhost", "pvm-vhost"))
         print(row((what + " (" + units.get(fig, "") + ")", fmt(q), fmt(p), ratio(p, q), fmt(qv), fmt(pv), ratio(pv, qv)),
                   (26, 10, 10, 9, 11, 10, 9)))
+    for fig, what in NET:
+        for a, b in (("pvm", "qemu"), ("pvm-vhost", "qemu-vhost")):
+            r = paired(a, b, fig)
+            if r and len(r) > 1:
+                print("  %s/%s round by round, %s: %s" % (a, b, what, paired_text(r, "ping" in fig)))
     print()
 
 charts = []

@@ -67,18 +67,34 @@ command -v gnuplot >/dev/null || {
 mkdir -p "$out"
 raw=$out/raw.txt
 start=$SECONDS
+# The x86 machine's load through the run: the LPAR's TCG threads alone keep
+# it near 2 (lab.sh --cpus 2); more means other work shared the machine, and
+# the figures with it (docs/performance.md has a run where that happened).
+load_log=$out/load.txt
+load0=$(cut -d' ' -f1 /proc/loadavg)
+: >"$load_log"
+(while sleep 30; do cut -d' ' -f1 /proc/loadavg >>"$load_log"; done) &
+sampler=$!
+trap 'kill $sampler 2>/dev/null' EXIT
 "$root/scripts/lab.sh" --host "$host" --cpus 2 --mem 4G --timeout $((1200 + rounds * 240)) \
 	"${adds[@]}" "${lab_args[@]}" \
 	-- "$qemu_env BENCH_HOST=$host BENCH_ROUNDS=$rounds BENCH_PARTS='$parts' sh /lab/bench-inner.sh" | tee "$raw"
 rc=${PIPESTATUS[0]}
 elapsed=$((SECONDS - start))
+kill $sampler 2>/dev/null
+load_run=$(sort -n "$load_log" | awk '{ v[NR] = $1 } END {
+	if (NR) printf "median %s, max %s over %d samples", v[int((NR + 1) / 2)], v[NR], NR; else print "no samples" }')
+busy=$(sort -n "$load_log" | awk -v c=$(nproc) '{ v[NR] = $1 } END {
+	if (NR && v[int((NR + 1) / 2)] > c + 0.3) print "yes" }')
 
 commit=$(git -C "$root" describe --always --dirty 2>/dev/null || echo unknown)
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n1)
 {
 	echo "== pvm against QEMU/KVM (scripts/bench.sh) =="
 	echo "date:    $(date -u '+%Y-%m-%d %H:%M UTC'); commit $commit; $elapsed s"
-	echo "L0:      QEMU TCG (software POWER9) on $(uname -m): ${cpu:-unknown CPU}, $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
+	echo "L0:      QEMU TCG (software POWER9) on $(uname -m): ${cpu:-unknown CPU}, $(nproc) CPUs"
+	echo "load:    1-minute load $load0 before the run; during it $load_run (the LPAR alone: about 2)"
+	[ -n "$busy" ] && echo "WARNING: the machine was busier than the LPAR alone makes it: other work shared the CPUs, rerun on an idle machine before trusting the ratios"
 	if [ "$host" = bare ]; then
 		echo "host:    bare-metal POWER9 (QEMU powernv9, skiboot), 64 KiB-page kernel, 2 CPUs, 4 GiB; guest: Debian's ppc64el kernel, busybox initramfs, 1 vCPU, 512 MiB"
 	else
