@@ -111,11 +111,16 @@ static int setup_signals(void)
 	return fd;
 }
 
-/* Set-up failed with the vCPU threads parked: end them, then pvm. */
-static int stop_parked(struct vm *vm, int status)
+/*
+ * Set-up failed after the modules' (and the vCPUs') set-up: end the parked
+ * vCPU threads, if any started, then every module, backwards, as a VM that
+ * ran does (module exits cope with a module that never started).
+ */
+static int setup_failed(struct vm *vm, int status)
 {
 	vm__request_exit(vm, VM_EXIT_FAULT);
 	kvm__join(vm);
+	modules__exit(vm);
 	return status;
 }
 
@@ -168,8 +173,11 @@ int cmd_run(int argc, char **argv)
 		for (t = 0; t < cfg.threads; t++) {
 			struct vcpu *v = vcpu__new(&vm, core * cfg.threads + t);
 
-			if (!v || kvm__create_vcpu(&vm, v))
+			/* No kvm__join(): this vCPU may lack its KVM half. */
+			if (!v || kvm__create_vcpu(&vm, v)) {
+				modules__exit(&vm);
 				return PVM_EXIT_KVMCAP;
+			}
 		}
 	}
 	boot_trace__mark("vCPUs created");
@@ -183,7 +191,7 @@ int cmd_run(int argc, char **argv)
 	} else if ((ret = sandbox__prepare())) {
 		pr_err("cannot set up the sandbox: %s (pvm run --no-sandbox runs without)",
 		       strerror(-ret));
-		return PVM_EXIT_INTERNAL;
+		return setup_failed(&vm, PVM_EXIT_INTERNAL);
 	}
 	/*
 	 * Before any thread starts: threads inherit the blocked signals (a
@@ -194,7 +202,7 @@ int cmd_run(int argc, char **argv)
 	sig_fd = setup_signals();
 	if (sig_fd < 0) {
 		pr_err("cannot set up signal handling: %s", strerror(-sig_fd));
-		return PVM_EXIT_INTERNAL;
+		return setup_failed(&vm, PVM_EXIT_INTERNAL);
 	}
 	/*
 	 * The vCPU threads start now, stopped: each loads its filter (the
@@ -204,18 +212,18 @@ int cmd_run(int argc, char **argv)
 	for (t = 0; t < vm.nr_vcpus; t++) {
 		if (kvm__start_vcpu_thread(vm.vcpus[t])) {
 			pr_err("cannot start vCPU threads");
-			return stop_parked(&vm, PVM_EXIT_INTERNAL);
+			return setup_failed(&vm, PVM_EXIT_INTERNAL);
 		}
 	}
 	boot_trace__mark("vCPU threads started (parked)");
 
 	ret = image__load(&vm);
 	if (ret)
-		return stop_parked(&vm, ret);
+		return setup_failed(&vm, ret);
 	boot_trace__mark("images loaded into guest RAM");
 	/* After the vCPUs: ARCH_COMPAT acceptance decides cpu-version. */
 	if (vm__build_fdt(&vm))
-		return stop_parked(&vm, PVM_EXIT_NOMEM);
+		return setup_failed(&vm, PVM_EXIT_NOMEM);
 	boot_trace__mark("device tree built");
 
 	pr_info("%s: kernel at 0x%llx-0x%llx entry 0x%llx, fdt 0x%llx, rtas 0x%llx",
@@ -225,7 +233,7 @@ int cmd_run(int argc, char **argv)
 
 	/* Before any vCPU runs: a second VM with the same name fails here. */
 	if (modules__start(&vm) || control__init(&vm))
-		return stop_parked(&vm, PVM_EXIT_USAGE);
+		return setup_failed(&vm, PVM_EXIT_USAGE);
 	boot_trace__mark("modules started, control socket up");
 	/* On a terminal, say where pvm starts and ends: LPAR and guest look alike. */
 	banners = isatty(STDIN_FILENO) && isatty(STDERR_FILENO);

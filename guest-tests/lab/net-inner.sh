@@ -268,8 +268,8 @@ bench_figures() {
 	r=$(secs rx) x=$(secs tx)
 	echo "BENCH-RESULT $1 ping_guest_to_host $(grep '^GUEST-INFO net eth0 ping' $out | rtt) ms"
 	echo "BENCH-RESULT $1 ping_host_to_guest $(echo "$res" | rtt) ms"
-	[ -n "$r" ] && echo "BENCH-RESULT $1 tcp_host_to_guest $(awk -v m=$MB -v s=$r 'BEGIN { printf "%.1f", m / s }') MB/s"
-	[ -n "$x" ] && echo "BENCH-RESULT $1 tcp_guest_to_host $(awk -v m=$MB -v s=$x 'BEGIN { printf "%.1f", m / s }') MB/s"
+	[ -n "$r" ] && echo "BENCH-RESULT $1 tcp_host_to_guest $(awk -v m=$MB -v s=$r 'BEGIN { printf "%.2f", m / s }') MB/s"
+	[ -n "$x" ] && echo "BENCH-RESULT $1 tcp_guest_to_host $(awk -v m=$MB -v s=$x 'BEGIN { printf "%.2f", m / s }') MB/s"
 }
 
 
