@@ -136,7 +136,8 @@ if any(med(v, "rtas_roundtrip") for v in ("pvm", "qemu")):
     q2, p2 = med("qemu", "rtas_roundtrip_min"), med("pvm", "rtas_roundtrip_min")
     print(row(("round trip, best batch", fmt(q2), fmt(p2), ratio(p2, q2), "us"), W))
     for fig, what in (("rtas_roundtrip_call_p50", "single calls, median"),
-                      ("rtas_roundtrip_call_p10", "single calls, 10th percentile")):
+                      ("rtas_roundtrip_call_p10", "single calls, 10th percentile"),
+                      ("rtas_roundtrip_call_min", "fastest single call")):
         q3, p3 = med("qemu", fig), med("pvm", fig)
         if q3 or p3:
             print(row(("round trip, " + what, fmt(q3), fmt(p3), ratio(p3, q3), "us"), W))
@@ -146,7 +147,8 @@ if any(med(v, "rtas_roundtrip") for v in ("pvm", "qemu")):
     n = med("pvm-nosandbox", "rtas_roundtrip_call_p50")
     if n is not None:
         print(row(("pvm --no-sandbox, median call", "", fmt(n), ratio(n, med("qemu", "rtas_roundtrip_call_p50")), "us"), W))
-    for fig, what in (("rtas_roundtrip", "median batch"), ("rtas_roundtrip_call_p50", "median call")):
+    for fig, what in (("rtas_roundtrip", "median batch"), ("rtas_roundtrip_call_p50", "median call"),
+                      ("rtas_roundtrip_call_min", "fastest call")):
         r = paired("pvm", "qemu", fig)
         if r:
             print("  pvm/QEMU round by round, %s: %s" % (what, paired_text(r)))

@@ -68,7 +68,7 @@ mkdir -p "$out"
 raw=$out/raw.txt
 start=$SECONDS
 # The x86 machine's load through the run: the LPAR's TCG threads alone keep
-# it near 2 (lab.sh --cpus 2); more means other work shared the machine, and
+# it at 1.5-2 (lab.sh --cpus 2); more means other work shared the machine, and
 # the figures with it (docs/performance.md has a run where that happened).
 load_log=$out/load.txt
 load0=$(cut -d' ' -f1 /proc/loadavg)
@@ -93,7 +93,7 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -
 	echo "== pvm against QEMU/KVM (scripts/bench.sh) =="
 	echo "date:    $(date -u '+%Y-%m-%d %H:%M UTC'); commit $commit; $elapsed s"
 	echo "L0:      QEMU TCG (software POWER9) on $(uname -m): ${cpu:-unknown CPU}, $(nproc) CPUs"
-	echo "load:    1-minute load $load0 before the run; during it $load_run (the LPAR alone: about 2)"
+	echo "load:    1-minute load $load0 before the run; during it $load_run (the LPAR alone: 1.5-2)"
 	[ -n "$busy" ] && echo "WARNING: the machine was busier than the LPAR alone makes it: other work shared the CPUs, rerun on an idle machine before trusting the ratios"
 	if [ "$host" = bare ]; then
 		echo "host:    bare-metal POWER9 (QEMU powernv9, skiboot), 64 KiB-page kernel, 2 CPUs, 4 GiB; guest: Debian's ppc64el kernel, busybox initramfs, 1 vCPU, 512 MiB"
