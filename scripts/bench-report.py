@@ -17,12 +17,20 @@ from collections import defaultdict
 
 raw, outdir = sys.argv[1], sys.argv[2]
 vals = defaultdict(list)  # (vmm, figure) -> [float]
+by_round = defaultdict(dict)  # (vmm, figure) -> {round: float}
 units = {}
+rnd = None
 for line in open(raw, errors="replace"):
+    m = re.match(r"BENCH-ROUND (\d+)$", line.strip())
+    if m:
+        rnd = int(m.group(1))
+        continue
     m = re.match(r"BENCH-RESULT (\S+) (\S+) ([0-9.]+) (\S+)", line.strip())
     if m:
         vmm, fig, v, unit = m.groups()
         vals[vmm, fig].append(float(v))
+        if rnd is not None:
+            by_round[vmm, fig][rnd] = float(v)
         units[fig] = unit
 
 
@@ -49,11 +57,11 @@ def ratio(a, b):
 def paired(a, b, fig):
     """Per-round ratios a/b: the parts run the VMMs alternately, so round i of
     one sits next to round i of the other in time, and a slow stretch of the
-    emulated host weighs on both. None unless both have every round."""
-    x, y = vals.get((a, fig)), vals.get((b, fig))
-    if not x or not y or len(x) != len(y) or not all(y):
-        return None
-    return [i / j for i, j in zip(x, y)]
+    emulated host weighs on both. Rounds are matched by their BENCH-ROUND
+    number; a round either VMM lost is left out."""
+    x, y = by_round.get((a, fig), {}), by_round.get((b, fig), {})
+    common = sorted(r for r in x if r in y and y[r])
+    return [x[r] / y[r] for r in common] or None
 
 
 def paired_text(r, lower_better=True):

@@ -67,25 +67,26 @@ command -v gnuplot >/dev/null || {
 mkdir -p "$out"
 raw=$out/raw.txt
 start=$SECONDS
-# The x86 machine's load through the run: the LPAR's TCG threads alone keep
-# it at 1.5-2 (lab.sh --cpus 2); more means other work shared the machine, and
-# the figures with it (docs/performance.md has a run where that happened).
-load_log=$out/load.txt
-load0=$(cut -d' ' -f1 /proc/loadavg)
-: >"$load_log"
-(while sleep 30; do cut -d' ' -f1 /proc/loadavg >>"$load_log"; done) &
-sampler=$!
-trap 'kill $sampler 2>/dev/null' EXIT
+# Other work on the x86 machine during the run: all CPU time the machine
+# spent, less what this script's children (the lab's QEMU above all) spent.
+# Figures from a machine that was not idle are not comparable with others.
+busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
+# times(1) in this shell itself: in a subshell it would count the subshell's children.
+child_secs() {
+	awk 'NR == 2 { for (i = 1; i <= 2; i++) { split($i, t, "m"); s += t[1] * 60 + t[2] } print s }' "$1"
+}
+hz=$(getconf CLK_TCK)
+times >"$out/times.txt"
+busy0=$(busy_ticks) kids0=$(child_secs "$out/times.txt") load0=$(cut -d' ' -f1 /proc/loadavg)
 "$root/scripts/lab.sh" --host "$host" --cpus 2 --mem 4G --timeout $((1200 + rounds * 240)) \
 	"${adds[@]}" "${lab_args[@]}" \
 	-- "$qemu_env BENCH_HOST=$host BENCH_ROUNDS=$rounds BENCH_PARTS='$parts' sh /lab/bench-inner.sh" | tee "$raw"
 rc=${PIPESTATUS[0]}
 elapsed=$((SECONDS - start))
-kill $sampler 2>/dev/null
-load_run=$(sort -n "$load_log" | awk '{ v[NR] = $1 } END {
-	if (NR) printf "median %s, max %s over %d samples", v[int((NR + 1) / 2)], v[NR], NR; else print "no samples" }')
-busy=$(sort -n "$load_log" | awk -v c=$(nproc) '{ v[NR] = $1 } END {
-	if (NR && v[int((NR + 1) / 2)] > c + 0.3) print "yes" }')
+times >"$out/times.txt"
+other=$(awk -v b0="$busy0" -v b1="$(busy_ticks)" -v k0="$kids0" -v k1="$(child_secs "$out/times.txt")" -v hz="$hz" \
+	'BEGIN { o = (b1 - b0) / hz - (k1 - k0); printf "%.0f", o < 0 ? 0 : o }')
+busy=$(awk -v o="$other" -v e="$elapsed" 'BEGIN { if (e > 0 && o > 0.1 * e) print "yes" }')
 
 commit=$(git -C "$root" describe --always --dirty 2>/dev/null || echo unknown)
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n1)
@@ -93,8 +94,8 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -
 	echo "== pvm against QEMU/KVM (scripts/bench.sh) =="
 	echo "date:    $(date -u '+%Y-%m-%d %H:%M UTC'); commit $commit; $elapsed s"
 	echo "L0:      QEMU TCG (software POWER9) on $(uname -m): ${cpu:-unknown CPU}, $(nproc) CPUs"
-	echo "load:    1-minute load $load0 before the run; during it $load_run (the LPAR alone: 1.5-2)"
-	[ -n "$busy" ] && echo "WARNING: the machine was busier than the LPAR alone makes it: other work shared the CPUs, rerun on an idle machine before trusting the ratios"
+	echo "load:    1-minute load $load0 before the run; other work during it: $other CPU-s in $elapsed s"
+	[ -n "$busy" ] && echo "WARNING: other work used more than a tenth of a CPU through the run: it shared the CPUs with the LPAR; rerun on an idle machine before trusting the ratios"
 	if [ "$host" = bare ]; then
 		echo "host:    bare-metal POWER9 (QEMU powernv9, skiboot), 64 KiB-page kernel, 2 CPUs, 4 GiB; guest: Debian's ppc64el kernel, busybox initramfs, 1 vCPU, 512 MiB"
 	else

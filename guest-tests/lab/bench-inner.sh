@@ -4,6 +4,8 @@
 # alternately, ROUNDS times; every figure is one line
 #   BENCH-RESULT VMM FIGURE VALUE UNIT
 # (VMM pvm, qemu or pvm-trace) for the host to take medians and ratios of,
+# "BENCH-ROUND N" where each round of a part starts (the report pairs the
+# VMMs' figures of the same round),
 # "# ..." comments, and "BENCH-INNER-DONE OK=N FAILED=M" at the end.
 #
 # Parts (BENCH_PARTS, default "boot hcall scale blk"):
@@ -154,6 +156,7 @@ report() {
 case " $PARTS " in *" boot "*)
 	r=1
 	while [ $r -le $ROUNDS ]; do
+		echo "BENCH-ROUND $r"
 		echo "# round $r of $ROUNDS"
 		boot pvm pvm$r $MEM 1 && report pvm
 		if [ -n "$QEMU" ]; then
@@ -206,6 +209,7 @@ run_test() {
 case " $PARTS " in *" hcall "*)
 	r=1
 	while [ $r -le $(((ROUNDS + 1) / 2)) ]; do
+		echo "BENCH-ROUND $r"
 		run_test pvm hcall-pvm$r -p "console=hvc0 quiet pvmtest=hcallbench"
 		# What the seccomp filter costs: every KVM_RUN passes through it.
 		run_test pvm-nosandbox hcall-nosbx$r --no-sandbox -p "console=hvc0 quiet pvmtest=hcallbench"
@@ -239,6 +243,7 @@ case " $PARTS " in *" blk "*)
 	# between runs under the emulation.
 	r=1
 	while [ $r -le $(((ROUNDS + 1) / 2)) ]; do
+		echo "BENCH-ROUND $r"
 		run_test pvm blk-pvm$r -d $W/disk.img,direct -p "$args"
 		[ -n "$QEMU" ] && run_test qemu blk-qemu$r -append "$args" \
 			-drive file=$W/disk.img,if=none,id=d0,format=raw,aio=io_uring,cache=none \
@@ -259,7 +264,7 @@ case " $PARTS " in *" net "*)
 	# from run to run under the emulation.
 	r=1
 	while [ $r -le $(((ROUNDS + 1) / 2)) ]; do
-		echo "# net round $r"
+		echo "BENCH-ROUND $r"
 		NET_BENCH=1 NET_MB=${BENCH_NET_MB:-32} LAB_HOST=${BENCH_HOST:-v1} \
 			NET_QEMU="${QEMU:+$QEMU $(qemu_args 512 1)}" sh /lab/net-inner.sh >$W/net.out 2>&1
 		grep -E '^# |^not ok' $W/net.out | grep -v '^# |' | head -30
