@@ -35,6 +35,9 @@ for line in open(raw, errors="replace"):
 
 
 BLK = ("seqwrite-1m", "seqread-1m", "randread-4k", "randwrite-4k")
+# The round trip's headline figures: the target is checked, and the rounds
+# paired, on each.
+RTT = (("rtas_roundtrip", "median batch"), ("rtas_roundtrip_call_p50", "median call"))
 
 
 def med(vmm, fig):
@@ -117,7 +120,7 @@ if q and p:
 p = med("pvm", "rss_outside_guest_ram")
 if p:
     targets.append(("resident memory outside guest RAM <= 5 MiB", "%.1f MiB" % (p / 1024), p <= 5 * 1024))
-for fig, what in (("rtas_roundtrip", "median batch"), ("rtas_roundtrip_call_p50", "median call")):
+for fig, what in RTT:
     q, p = med("qemu", fig), med("pvm", fig)
     if q and p:
         targets.append(("userspace call round trip <= 0.8 x QEMU's (%s)" % what, "%.2f x" % (p / q), p <= 0.8 * q))
@@ -155,8 +158,7 @@ if any(med(v, "rtas_roundtrip") for v in ("pvm", "qemu")):
     n = med("pvm-nosandbox", "rtas_roundtrip_call_p50")
     if n is not None:
         print(row(("pvm --no-sandbox, median call", "", fmt(n), ratio(n, med("qemu", "rtas_roundtrip_call_p50")), "us"), W))
-    for fig, what in (("rtas_roundtrip", "median batch"), ("rtas_roundtrip_call_p50", "median call"),
-                      ("rtas_roundtrip_call_min", "fastest call")):
+    for fig, what in RTT + (("rtas_roundtrip_call_min", "fastest call"),):
         r = paired("pvm", "qemu", fig)
         if r:
             print("  pvm/QEMU round by round, %s: %s" % (what, paired_text(r)))
